@@ -1,0 +1,54 @@
+"""The FastAPI application: routers, auth, and errors that say what to fix."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api.deps import require_api_key
+from api.routes import health, mentions, trends
+from earful import __version__
+from earful.errors import BadRequest, IndexUnavailable
+from earful.settings import Settings
+from search.base import IndexBackend
+
+logger = logging.getLogger(__name__)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        name = ".".join(str(p) for p in err.get("loc", ())[1:]) or "request"
+        parts.append(f"{name}: {err.get('msg', 'invalid value')}")
+    return "; ".join(parts)
+
+
+def create_app(settings: Settings, index: IndexBackend) -> FastAPI:
+    """The API over ``index``; routes under /api/ need a key when EARFUL_API_KEYS is set."""
+    app = FastAPI(title="Earful", version=__version__,
+                  description="Search, trends and health of the mentions Earful has collected.")
+    app.state.settings = settings
+    app.state.index = index
+    secured = [Depends(require_api_key)]
+    app.include_router(mentions.router, prefix="/api/v1", dependencies=secured)
+    app.include_router(trends.router, prefix="/api/v1", dependencies=secured)
+    app.include_router(health.router)
+
+    @app.exception_handler(BadRequest)
+    async def bad_request(_: Request, exc: BadRequest) -> JSONResponse:
+        return JSONResponse(status_code=400, content={"detail": str(exc)})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_params(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=400, content={"detail": _validation_message(exc)})
+
+    @app.exception_handler(IndexUnavailable)
+    async def unavailable(_: Request, exc: IndexUnavailable) -> JSONResponse:
+        logger.error("index unavailable: %s", exc)
+        return JSONResponse(status_code=503, content={"detail": f"the index is unavailable: {exc}"},
+                            headers={"Retry-After": "10"})
+
+    return app

@@ -1,0 +1,144 @@
+"""Benchmark the embedded index: build N synthetic mentions, then time searches and trends.
+
+    .venv/bin/python bench/search.py --n 1000000            # build and measure
+    .venv/bin/python bench/search.py --n 1000000 --reuse    # measure an index built before
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from earful.models import Mention, Sentiment  # noqa: E402
+from earful.query.ast import Term  # noqa: E402
+from search.base import SearchFilters, SearchRequest  # noqa: E402
+from search.embedded import EmbeddedIndex  # noqa: E402
+
+BRANDS = ["acme", "globex", "initech"]
+LANGS = ["en", "ar", "fa", "he", "ru"]
+SOURCES = [("feed", "newsfeed"), ("reddit", "r/gadgets"), ("review", "trustpilot"), ("web", "forums")]
+TOPICS = ["refund", "outage", "support", "delivery", "price", "quality", "battery", "update",
+          "warranty", "shipping", "login", "subscription", "invoice", "screen", "crash", "app"]
+END = datetime(2024, 7, 1, tzinfo=timezone.utc)
+DAYS = 180
+BATCH = 20_000
+
+
+def vocabulary(rng: random.Random, size: int = 5000) -> list[str]:
+    letters = "abcdefghijklmnoprstuvwy"
+    words = {"".join(rng.choice(letters) for _ in range(rng.randint(3, 9))) for _ in range(size * 2)}
+    return TOPICS + sorted(words)[:size]
+
+
+def mentions(n: int, seed: int = 7) -> Iterator[Mention]:
+    rng = random.Random(seed)
+    vocab = vocabulary(rng)
+    weights = [1 / (rank + 1) ** 1.1 for rank in range(len(vocab))]  # Zipf-like word frequencies
+    cumulative = list(itertools.accumulate(weights))
+    for i in range(n):
+        words = rng.choices(vocab, cum_weights=cumulative, k=rng.randint(15, 60))
+        brand = rng.choice(BRANDS)
+        words.insert(rng.randrange(len(words)), brand)
+        score = round(rng.uniform(-1, 1), 3)
+        label = "negative" if score < -0.2 else "positive" if score > 0.2 else "neutral"
+        source, name = rng.choice(SOURCES)
+        yield Mention(
+            id=f"m{i:08d}", source=source, source_name=name, title=" ".join(words[:8]),
+            text=" ".join(words), published_at=END - timedelta(seconds=rng.randrange(DAYS * 86400)),
+            lang=rng.choice(LANGS), brands=[brand], site=f"site{rng.randrange(500)}.example",
+            sentiment=Sentiment(score=score, label=label, model="bench"), content_hash=f"{i:x}")
+
+
+def build(path: Path, n: int) -> None:
+    index = EmbeddedIndex(path)
+    started = time.perf_counter()
+    batch: list[Mention] = []
+    done = 0
+    for mention in mentions(n):
+        batch.append(mention)
+        if len(batch) == BATCH:
+            done += index.upsert(batch)
+            batch.clear()
+            rate = done / (time.perf_counter() - started)
+            print(f"  indexed {done:>9,} / {n:,}  ({rate:,.0f} mentions/s)", flush=True)
+    done += index.upsert(batch)
+    index.close()
+    elapsed = time.perf_counter() - started
+    print(f"built {done:,} mentions in {elapsed:.1f} s: {done / elapsed:,.0f} mentions/s")
+
+
+def measure(name: str, runs: int, call: Callable[[random.Random], object]) -> None:
+    rng = random.Random(1)
+    for _ in range(5):  # warm caches
+        call(rng)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call(rng)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    p95 = times[int(len(times) * 0.95) - 1]
+    print(f"{name:<48} p50 {statistics.median(times):7.2f} ms   p95 {p95:7.2f} ms   (n={runs})")
+
+
+def window(rng: random.Random, days: int) -> tuple[datetime, datetime]:
+    start = END - timedelta(days=rng.randint(days, DAYS))
+    return start, start + timedelta(days=days)
+
+
+def search_call(index: EmbeddedIndex, sort: str) -> Callable[[random.Random], object]:
+    def call(rng: random.Random) -> object:
+        since, until = window(rng, 30)
+        filters = SearchFilters(brands=[rng.choice(BRANDS)], since=since, until=until)
+        request = SearchRequest(query=Term(rng.choice(TOPICS)), filters=filters,
+                                sort=sort, limit=50, highlight=True)  # type: ignore[arg-type]
+        return index.search(request)
+    return call
+
+
+def trend_call(index: EmbeddedIndex) -> Callable[[random.Random], object]:
+    def call(rng: random.Random) -> object:
+        since, until = window(rng, 90)
+        aggs = {"per_day": {
+            "date_histogram": {"field": "published_at", "fixed_interval": "1d", "min_doc_count": 0,
+                               "extended_bounds": {"min": int(since.timestamp() * 1000),
+                                                   "max": int(until.timestamp() * 1000) - 1}},
+            "aggs": {"labels": {"terms": {"field": "sentiment_label"}},
+                     "mood": {"avg": {"field": "sentiment_score"}}}}}
+        filters = SearchFilters(brands=[rng.choice(BRANDS)], since=since, until=until)
+        return index.aggregate(None, filters, aggs)
+    return call
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="mentions to index")
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "earful-bench-index")
+    parser.add_argument("--reuse", action="store_true", help="reuse an index already in --dir")
+    parser.add_argument("--runs", type=int, default=200, help="queries per measurement")
+    args = parser.parse_args()
+    path = args.dir / f"n{args.n}"
+    if not (args.reuse and path.is_dir()):
+        shutil.rmtree(path, ignore_errors=True)
+        print(f"building {args.n:,} mentions in {path}")
+        build(path, args.n)
+    index = EmbeddedIndex(path, writable=False)
+    print(f"index: {index.count(filters=SearchFilters(include_duplicates=True)):,} mentions")
+    measure("text + brand + 30 days, newest, 50 + highlights", args.runs, search_call(index, "newest"))
+    measure("text + brand + 30 days, relevance, 50 + highl.", args.runs, search_call(index, "relevance"))
+    measure("90-day daily histogram + label terms + avg", args.runs, trend_call(index))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Scrapy spiders (review sites, web pages) land here."""

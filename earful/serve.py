@@ -1,0 +1,40 @@
+"""Serving the API with uvicorn, with the bind-address safety check."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from earful.errors import ConfigError
+from earful.settings import Settings
+from search.base import IndexBackend
+
+# Long query strings must reach the app (and get a 400 that explains), not die in h11.
+MAX_REQUEST_LINE_BYTES = 256 * 1024
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, settings: Settings, insecure: bool) -> None:
+    """Refuse to expose an API without keys unless the user says so."""
+    if not is_loopback(host) and not settings.api_keys and not insecure:
+        raise ConfigError(f"refusing to serve on {host} without API keys: set EARFUL_API_KEYS="
+                          "key1,key2 (clients send 'Authorization: Bearer KEY'), bind 127.0.0.1, "
+                          "or pass --insecure if another layer guards access")
+
+
+def serve_api(settings: Settings, index: IndexBackend, host: str, port: int) -> None:
+    """Blocks until interrupted."""
+    import uvicorn
+
+    from api.main import create_app
+
+    config = uvicorn.Config(create_app(settings, index), host=host, port=port, log_level="warning",
+                            h11_max_incomplete_event_size=MAX_REQUEST_LINE_BYTES)
+    uvicorn.Server(config).run()

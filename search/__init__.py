@@ -1,0 +1,1 @@
+"""Storing and querying mentions, behind one small interface (``search.base.IndexBackend``)."""

@@ -1,0 +1,91 @@
+"""The index interface every backend implements, and the request/response values it speaks."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from earful.models import Mention
+from earful.query import Node
+
+Sort = Literal["relevance", "newest", "oldest"]
+
+# Fields a query string may name, besides the default title+text search.
+QUERY_FIELDS = frozenset({"title", "text", "site", "author", "lang", "brand", "source", "sentiment"})
+
+
+@dataclass
+class SearchFilters:
+    """Exact filters; an empty list means no restriction. ``until`` is exclusive."""
+
+    brands: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    langs: list[str] = field(default_factory=list)
+    sentiments: list[str] = field(default_factory=list)
+    since: datetime | None = None
+    until: datetime | None = None
+    include_duplicates: bool = False  # exact copies are stored but counted once by default
+
+
+@dataclass
+class SearchRequest:
+    query: Node | None = None  # parsed query string; None matches everything
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    sort: Sort = "relevance"
+    limit: int = 50
+    cursor: str | None = None  # opaque, from a previous SearchResult.next_cursor
+    highlight: bool = True
+
+
+@dataclass
+class SearchHit:
+    mention: Mention
+    score: float | None = None
+    highlight: dict[str, list[str]] = field(default_factory=dict)  # field -> HTML fragments
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[SearchHit]
+    next_cursor: str | None = None
+
+
+class IndexBackend(ABC):
+    """Where mentions live. Writes are upserts by id; reads see every committed write."""
+
+    @abstractmethod
+    def upsert(self, mentions: Sequence[Mention]) -> int:
+        """Store (or replace, by id) and commit; returns how many were written."""
+
+    @abstractmethod
+    def get(self, ids: Sequence[str]) -> list[Mention]:
+        """The stored mentions with these ids, in no particular order."""
+
+    @abstractmethod
+    def find_by_content_hash(self, hashes: Sequence[str]) -> dict[str, str]:
+        """content_hash -> id of a stored original (not itself a duplicate) with that hash."""
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Matching mentions, sorted and paged; raises BadRequest for an invalid cursor."""
+
+    @abstractmethod
+    def aggregate(self, query: Node | None, filters: SearchFilters,
+                  aggs: dict[str, Any]) -> dict[str, Any]:
+        """Run Elasticsearch-format aggregations; returns ES's ``aggregations`` object.
+
+        Supported everywhere: date_histogram (fixed_interval, offset, extended_bounds,
+        min_doc_count), terms, avg, stats, range, filter (ES query DSL: term, terms,
+        range, bool, match_all, exists), and sub-aggregations.
+        """
+
+    @abstractmethod
+    def count(self, query: Node | None = None, filters: SearchFilters | None = None) -> int:
+        """How many mentions match."""
+
+    def close(self) -> None:
+        """Release files or connections."""

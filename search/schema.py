@@ -1,0 +1,119 @@
+"""The tantivy schema and the Mention <-> document mapping."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+
+import tantivy
+
+from earful.models import Mention
+
+# Keyword fields: one raw token each, fast so they can be aggregated on.
+KEYWORD_FIELDS = ("id", "source", "source_name", "lang", "brands", "sentiment_label", "site",
+                  "author_kw", "content_hash", "duplicate_of")
+TEXT_FIELDS = ("title", "text", "author", "site_text")
+DATE_FIELDS = ("published_at", "collected_at")
+FLOAT_FIELDS = ("sentiment_score",)
+UNSIGNED_FIELDS = ("is_dup", "sort_key")
+STORED_FIELD = "doc"
+
+# The same chain as tantivy's "default" tokenizer, so query words split exactly as indexed words.
+ANALYZER = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+            .filter(tantivy.Filter.remove_long(40))
+            .filter(tantivy.Filter.lowercase())
+            .build())
+
+HASH_BITS = 29
+_HASH_MASK = (1 << HASH_BITS) - 1
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(name, stored=name in ("id", "content_hash"), fast=True,
+                               tokenizer_name="raw", index_option="basic")
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name="default", index_option="position")
+    for name in DATE_FIELDS:
+        builder.add_date_field(name, indexed=True, fast=True)
+    for name in FLOAT_FIELDS:
+        builder.add_float_field(name, indexed=True, fast=True)
+    for name in UNSIGNED_FIELDS:
+        builder.add_unsigned_field(name, indexed=True, fast=True)
+    builder.add_bytes_field(STORED_FIELD, stored=True)
+    return builder.build()
+
+
+def field_names() -> frozenset[str]:
+    return frozenset(KEYWORD_FIELDS + TEXT_FIELDS + DATE_FIELDS + FLOAT_FIELDS + UNSIGNED_FIELDS
+                     + (STORED_FIELD,))
+
+
+def tokenize(text: str) -> list[str]:
+    """Split and normalise text exactly as the index's default tokenizer does."""
+    return ANALYZER.analyze(text)
+
+
+def normalize_site(site: str) -> str:
+    site = site.strip().lower().rstrip(".")
+    return site[4:] if site.startswith("www.") else site
+
+
+def site_suffixes(site: str) -> list[str]:
+    """``news.example.com`` -> itself and ``example.com``, so a site filter covers subdomains."""
+    parts = normalize_site(site).split(".")
+    return [".".join(parts[i:]) for i in range(len(parts) - 1)] or [".".join(parts)]
+
+
+def sort_key(published_at: datetime, mention_id: str) -> int:
+    """Unique-ish, time-ordered key: epoch seconds in the high bits, a hash of the id below."""
+    seconds = max(0, int(published_at.astimezone(timezone.utc).timestamp()))
+    digest = int.from_bytes(hashlib.blake2b(mention_id.encode(), digest_size=8).digest(), "big")
+    return (seconds << HASH_BITS) | (digest & _HASH_MASK)
+
+
+def to_document(mention: Mention) -> tantivy.Document:
+    doc = tantivy.Document()
+    keywords: dict[str, list[str]] = {
+        "id": [mention.id],
+        "source": [mention.source],
+        "source_name": [mention.source_name],
+        "lang": [mention.lang] if mention.lang else [],
+        "brands": list(dict.fromkeys(mention.brands)),
+        "sentiment_label": [mention.sentiment.label],
+        "site": site_suffixes(mention.site) if mention.site else [],
+        "author_kw": [mention.author] if mention.author else [],
+        "content_hash": [mention.content_hash] if mention.content_hash else [],
+        "duplicate_of": [mention.duplicate_of] if mention.duplicate_of else [],
+    }
+    for name, values in keywords.items():
+        for value in values:
+            doc.add_text(name, value)
+    doc.add_text("title", mention.title)
+    doc.add_text("text", mention.text)
+    if mention.author:
+        doc.add_text("author", mention.author)
+    if mention.site:
+        doc.add_text("site_text", normalize_site(mention.site))
+    doc.add_date("published_at", mention.published_at)
+    doc.add_date("collected_at", mention.collected_at)
+    if mention.sentiment.score is not None:
+        doc.add_float("sentiment_score", float(mention.sentiment.score))
+    doc.add_unsigned("is_dup", 1 if mention.duplicate_of else 0)
+    doc.add_unsigned("sort_key", sort_key(mention.published_at, mention.id))
+    doc.add_bytes(STORED_FIELD, mention.model_dump_json().encode("utf-8"))
+    return doc
+
+
+def from_document(doc: tantivy.Document) -> Mention:
+    raw = doc.get_first(STORED_FIELD)
+    return Mention.model_validate_json(raw)
+
+
+def highlight_document(mention: Mention) -> tantivy.Document:
+    """A throwaway document holding the highlightable fields (they are not stored twice)."""
+    doc = tantivy.Document()
+    doc.add_text("title", mention.title)
+    doc.add_text("text", mention.text)
+    return doc

@@ -1,0 +1,131 @@
+"""Mention counts and sentiment over time, in the user's time zone, on any backend.
+
+Backends bucket in UTC (tantivy ignores ``time_zone``), so day and week buckets are
+aligned with a per-segment ``offset``: the range is cut where the zone's UTC offset
+changes (daylight saving), each segment is bucketed with its own offset, and bucket keys
+are mapped back to local bucket starts and merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from earful.errors import BadRequest
+from earful.query import Node
+from search.base import IndexBackend, SearchFilters
+
+Interval = Literal["hour", "day", "week"]
+INTERVAL_SECONDS = {"hour": 3600, "day": 86400, "week": 7 * 86400}
+MAX_BUCKETS = 5000
+_EPOCH_WEEKDAY_SHIFT = 4 * 86400  # 1970-01-01 was a Thursday; weeks start on Monday
+LABELS = ("positive", "neutral", "negative", "unscored")
+
+
+@dataclass
+class TrendBucket:
+    start: datetime  # local bucket start, zone-aware
+    count: int = 0
+    labels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
+    score_sum: float = 0.0
+    scored: int = 0
+
+    @property
+    def mean_sentiment(self) -> float | None:
+        return round(self.score_sum / self.scored, 4) if self.scored else None
+
+
+def floor_local(moment: datetime, interval: Interval, tz: ZoneInfo) -> datetime:
+    """Start of the local hour, day or (Monday-based) week containing ``moment``."""
+    local = moment.astimezone(tz)
+    if interval == "hour":
+        return local.replace(minute=0, second=0, microsecond=0)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    if interval == "week":
+        day -= timedelta(days=day.weekday())
+    return day.replace(tzinfo=tz)  # re-resolve the offset of that local midnight
+
+
+def next_local(start: datetime, interval: Interval, tz: ZoneInfo) -> datetime:
+    if interval == "hour":
+        return (start.astimezone(timezone.utc) + timedelta(hours=1)).astimezone(tz)
+    days = 7 if interval == "week" else 1
+    return (start.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=tz)
+
+
+def offset_segments(since: datetime, until: datetime, tz: ZoneInfo) -> list[tuple[datetime, datetime, timedelta]]:
+    """Split [since, until) where the zone's UTC offset changes."""
+    segments: list[tuple[datetime, datetime, timedelta]] = []
+    start, offset = since, since.astimezone(tz).utcoffset() or timedelta()
+    probe = since
+    while probe < until:
+        step = min(probe + timedelta(hours=1), until)
+        step_offset = step.astimezone(tz).utcoffset() or timedelta()
+        if step_offset != offset and step < until:
+            low, high = probe, step  # find the exact change to the second
+            while (high - low) > timedelta(seconds=1):
+                mid = low + (high - low) / 2
+                if (mid.astimezone(tz).utcoffset() or timedelta()) == offset:
+                    low = mid
+                else:
+                    high = mid
+            segments.append((start, high, offset))
+            start, offset = high, step_offset
+        probe = step
+    segments.append((start, until, offset))
+    return segments
+
+
+def bucket_offset_ms(interval: Interval, utc_offset: timedelta) -> int:
+    """``offset`` for a UTC fixed_interval histogram whose buckets start at local boundaries."""
+    size = INTERVAL_SECONDS[interval] * 1000
+    shift = _EPOCH_WEEKDAY_SHIFT * 1000 if interval == "week" else 0
+    return (shift - int(utc_offset.total_seconds() * 1000)) % size
+
+
+def _aggs(interval: Interval, offset_ms: int) -> dict[str, Any]:
+    return {"timeline": {
+        "date_histogram": {"field": "published_at", "fixed_interval": f"{INTERVAL_SECONDS[interval]}s",
+                           "offset": f"+{offset_ms}ms", "min_doc_count": 1},
+        "aggs": {"labels": {"terms": {"field": "sentiment_label", "size": len(LABELS)}},
+                 "score": {"stats": {"field": "sentiment_score"}}},
+    }}
+
+
+def local_buckets(since: datetime, until: datetime, interval: Interval, tz: ZoneInfo) -> list[TrendBucket]:
+    buckets, start = [], floor_local(since, interval, tz)
+    while start < until:
+        buckets.append(TrendBucket(start=start))
+        if len(buckets) > MAX_BUCKETS:
+            raise BadRequest(f"more than {MAX_BUCKETS} {interval} buckets: narrow since/until "
+                             "or use a larger interval")
+        start = next_local(start, interval, tz)
+    return buckets
+
+
+def trend(index: IndexBackend, query: Node | None, filters: SearchFilters, *, interval: Interval,
+          since: datetime, until: datetime, tz: ZoneInfo) -> list[TrendBucket]:
+    """Every bucket from the one holding ``since`` up to ``until``, empty ones included."""
+    if since >= until:
+        raise BadRequest("since must be earlier than until")
+    buckets = local_buckets(since, until, interval, tz)
+    by_start = {b.start.astimezone(timezone.utc): b for b in buckets}
+    first = buckets[0].start.astimezone(timezone.utc)
+    for seg_start, seg_end, utc_offset in offset_segments(first, until, tz):
+        seg_filters = replace(filters, since=seg_start, until=seg_end)
+        result = index.aggregate(query, seg_filters, _aggs(interval, bucket_offset_ms(interval, utc_offset)))
+        for raw in result["timeline"]["buckets"]:
+            moment = datetime.fromtimestamp(raw["key"] / 1000, tz=timezone.utc)
+            bucket = by_start.get(floor_local(max(moment, seg_start), interval, tz).astimezone(timezone.utc))
+            if bucket is None:
+                continue
+            bucket.count += raw["doc_count"]
+            for label in raw["labels"]["buckets"]:
+                bucket.labels[label["key"]] = bucket.labels.get(label["key"], 0) + label["doc_count"]
+            stats = raw["score"]
+            if stats.get("count"):
+                bucket.scored += int(stats["count"])
+                bucket.score_sum += float(stats["sum"])
+    return buckets

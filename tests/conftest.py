@@ -1,0 +1,70 @@
+"""Session-wide fixtures: where the shared captured data lives, settings in a temp dir."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from earful.settings import Settings
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data beside the checkout; missing data fails under CI, skips on a laptop."""
+    if not SHARED_DATA.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{SHARED_DATA} is missing: CI must have ../shared beside the checkout")
+        pytest.skip(f"{SHARED_DATA} not found (clone with ../shared beside the repo)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings isolated from the developer's environment, data in a temp dir."""
+    for name in list(os.environ):
+        if name.startswith("EARFUL_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("EARFUL_DATA_DIR", str(tmp_path / "data"))
+    return Settings()
+
+
+@pytest.fixture
+def make_raw():  # type: ignore[no-untyped-def]
+    """Factory for RawMentions with sensible defaults; keyword arguments override."""
+    from datetime import datetime, timezone
+
+    from earful.models import RawMention
+
+    def build(id: str, title: str = "", text: str = "", **fields: object) -> RawMention:
+        values: dict[str, object] = {
+            "id": id, "source": "feed", "source_name": "test-feed", "title": title, "text": text,
+            "url": f"https://news.example.com/{id}",
+            "published_at": datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)}
+        values.update(fields)
+        return RawMention(**values)  # type: ignore[arg-type]
+
+    return build
+
+
+@pytest.fixture
+def brands_config():  # type: ignore[no-untyped-def]
+    """Three competing brands with rules that exercise the rule language."""
+    from earful.config import parse_config
+
+    return parse_config({"brands": [
+        {"id": "acme", "name": "Acme Mobile", "query": '"acme mobile" OR acmemobile OR اکمی OR Акме*',
+         "competitors": ["globex"]},
+        {"id": "globex", "name": "Globex", "query": "globex OR גלובקס", "competitors": ["acme"]},
+        {"id": "initech", "name": "Initech", "query": "initech AND NOT \"initech tower\""},
+    ]})

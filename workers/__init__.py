@@ -1,0 +1,1 @@
+"""Processing and scheduling: normalize, match brands, detect language, score, dedupe, index."""

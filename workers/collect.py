@@ -1,0 +1,78 @@
+"""One collection run of one source: fetch, hand batches to the queue, record health."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+
+from earful.config import SourceConfig
+from earful.errors import EarfulError, SourceError
+from earful.models import RawMention
+from earful.settings import Settings
+from earful.state import StateStore
+from crawlers.base import collector_for
+from workers.health import record_run
+from workers.queue import MentionQueue
+from workers.spool import Spool
+from workers.stats import RunStats
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+
+def deliver(queue: MentionQueue, spool: Spool, mentions: Sequence[RawMention], batch_size: int) -> RunStats:
+    """Hand mentions over in batches; a batch that fails is spooled to disk, not lost."""
+    stats = RunStats()
+    for start in range(0, len(mentions), batch_size):
+        batch = mentions[start:start + batch_size]
+        try:
+            stats.add(queue.enqueue(batch))
+        except EarfulError as exc:
+            path = spool.put(batch)
+            logger.error("processing failed (%s); %d mentions kept in %s and retried next run",
+                         exc, len(batch), path)
+            stats.collected += len(batch)
+            stats.errors["processing"] += 1
+    return stats
+
+
+def retry_spooled(queue: MentionQueue, spool: Spool) -> RunStats:
+    """Process batches left over from failed runs; each is removed only once stored."""
+    stats = RunStats()
+    for path, batch in spool.pending():
+        try:
+            stats.add(queue.enqueue(batch))
+        except EarfulError as exc:
+            logger.error("spooled batch %s still cannot be processed: %s", path.name, exc)
+            stats.errors["processing"] += 1
+            break
+        path.unlink()
+    return stats
+
+
+def collect_source(source: SourceConfig, *, settings: Settings, state: StateStore, queue: MentionQueue,
+                   spool: Spool, progress: Progress | None = None) -> RunStats:
+    """Collect one source now. Errors are recorded in its health, never raised."""
+    started = datetime.now(timezone.utc)
+    stats, error, not_modified = RunStats(), None, False
+    try:
+        result = collector_for(source.type, settings).collect(source, state)
+    except SourceError as exc:
+        stats.errors[exc.kind] += 1
+        error = str(exc)
+        logger.warning("source %s: %s", source.name, exc)
+    else:
+        not_modified = result.not_modified
+        for message in result.errors:
+            logger.warning("source %s: %s", source.name, message)
+        stats.errors["parse"] += len(result.errors)
+        stats.add(deliver(queue, spool, result.mentions, settings.batch_size))
+        stats.collected += sum(result.skipped.values())
+        stats.dropped.update(result.skipped)
+    record_run(state, source.name, stats, interval=source.interval, started=started,
+               error=error, not_modified=not_modified)
+    if progress:
+        status = f"error: {error}" if error else ("not modified" if not_modified else stats.summary())
+        progress(f"{source.name}: {status}")
+    return stats

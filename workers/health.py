@@ -1,0 +1,48 @@
+"""Per-source health: last run, what it yielded, errors by kind, next run."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from earful.state import StateStore
+from workers.stats import RunStats
+
+PREFIX = "health:"
+
+
+def load_health(state: StateStore, source_name: str) -> dict[str, Any]:
+    return state.get(PREFIX + source_name) or {"source": source_name, "runs": 0, "errors_by_kind": {}}
+
+
+def record_run(state: StateStore, source_name: str, stats: RunStats, *, interval: int,
+               started: datetime, error: str | None = None, not_modified: bool = False) -> dict[str, Any]:
+    health = load_health(state, source_name)
+    errors = dict(health.get("errors_by_kind", {}))
+    for kind, count in stats.errors.items():
+        errors[kind] = errors.get(kind, 0) + count
+    finished = datetime.now(timezone.utc)
+    health.update({
+        "runs": health.get("runs", 0) + 1,
+        "last_run_at": started.isoformat(),
+        "last_duration_s": round((finished - started).total_seconds(), 3),
+        "last_status": "error" if error else ("not_modified" if not_modified else "ok"),
+        "last_error": error,
+        "last_collected": stats.collected,
+        "last_indexed": stats.indexed,
+        "last_duplicates": stats.duplicates,
+        "last_dropped": dict(stats.dropped),
+        "total_collected": health.get("total_collected", 0) + stats.collected,
+        "total_indexed": health.get("total_indexed", 0) + stats.indexed,
+        "errors_by_kind": errors,
+        "next_run_at": (started + timedelta(seconds=interval)).isoformat(),
+    })
+    if not error:
+        health["last_success_at"] = finished.isoformat()
+    state.set(PREFIX + source_name, health)
+    return health
+
+
+def next_run_at(state: StateStore, source_name: str) -> datetime | None:
+    value = load_health(state, source_name).get("next_run_at")
+    return datetime.fromisoformat(value) if value else None

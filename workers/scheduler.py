@@ -1,0 +1,65 @@
+"""In-process schedule for embedded mode: collect each source when its interval is up."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+from earful.config import SourceConfig
+from workers.collect import Progress, collect_source, retry_spooled
+from workers.health import next_run_at
+from workers.runtime import Runtime
+from workers.stats import RunStats
+
+logger = logging.getLogger(__name__)
+
+
+def due_sources(runtime: Runtime, now: datetime) -> list[SourceConfig]:
+    due = []
+    for source in runtime.config.sources:
+        when = next_run_at(runtime.state, source.name)
+        if source.enabled and (when is None or when <= now):
+            due.append(source)
+    return due
+
+
+def collect_all(runtime: Runtime, sources: Sequence[SourceConfig], progress: Progress | None = None) -> RunStats:
+    """Collect the given sources in parallel (fetching overlaps; processing is serialised)."""
+    total = retry_spooled(runtime.queue, runtime.spool)
+    if not sources:
+        return total
+    done = 0
+    lock = threading.Lock()
+
+    def one(source: SourceConfig) -> RunStats:
+        nonlocal done
+        stats = collect_source(source, settings=runtime.settings, state=runtime.state,
+                               queue=runtime.queue, spool=runtime.spool)
+        with lock:
+            done += 1
+            if progress:
+                progress(f"[{done}/{len(sources)}] {source.name}: {stats.summary()}")
+        return stats
+
+    workers = max(1, min(runtime.settings.fetch_workers, len(sources)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collect") as pool:
+        for stats in pool.map(one, sources):
+            total.add(stats)
+    return total
+
+
+def run_forever(runtime: Runtime, stop: threading.Event, *, tick: float = 5.0,
+                progress: Progress | None = None) -> None:
+    """Until ``stop`` is set: every ``tick`` seconds, collect whatever is due."""
+    while not stop.is_set():
+        try:
+            due = due_sources(runtime, datetime.now(timezone.utc))
+            if due:
+                stats = collect_all(runtime, due, progress)
+                logger.info("scheduled run: %s", stats.summary())
+        except Exception:  # the schedule must outlive any one bad run
+            logger.exception("scheduled collection failed; trying again at the next tick")
+        stop.wait(tick)

@@ -1,0 +1,33 @@
+"""Run counters: what came in, what was dropped and why, what was stored."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RunStats:
+    collected: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)  # reason -> count
+    duplicates: int = 0
+    indexed: int = 0
+    errors: Counter[str] = field(default_factory=Counter)  # kind -> count
+
+    def add(self, other: RunStats) -> None:
+        self.collected += other.collected
+        self.dropped.update(other.dropped)
+        self.duplicates += other.duplicates
+        self.indexed += other.indexed
+        self.errors.update(other.errors)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"collected": self.collected, "dropped": dict(self.dropped),
+                "duplicates": self.duplicates, "indexed": self.indexed, "errors": dict(self.errors)}
+
+    def summary(self) -> str:
+        dropped = ", ".join(f"{reason} {n}" for reason, n in sorted(self.dropped.items())) or "none"
+        errors = ", ".join(f"{kind} {n}" for kind, n in sorted(self.errors.items())) or "none"
+        return (f"collected {self.collected} · dropped {sum(self.dropped.values())} ({dropped}) · "
+                f"duplicates {self.duplicates} · indexed {self.indexed} · "
+                f"errors {sum(self.errors.values())} ({errors})")
