@@ -28,7 +28,7 @@ from workers.rules import BrandMatcher  # noqa: E402
 from workers.sentiment import default_router  # noqa: E402
 
 BRANDS = {"brands": [
-    {"id": "acme", "name": "Acme Mobile", "query": '"acme mobile" OR acmemobile OR (acme NEAR/3 (phone OR plan*))'},
+    {"id": "acme", "name": "Acme Mobile", "query": '"acme mobile" OR acmemobile OR (acme NEAR/3 phone) OR (acme NEAR/3 plan*)'},
     {"id": "globex", "name": "Globex", "query": "globex AND NOT \"globex tower\""},
     {"id": "initech", "name": "Initech", "query": "initech OR \"initech wireless\""},
 ]}

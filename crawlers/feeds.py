@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -34,9 +34,11 @@ FUTURE_TOLERANCE = timedelta(minutes=15)  # clock skew we accept before calling 
 # (content-encoding, for one, would make it try to gunzip again).
 _PASSED_HEADERS = ("content-type", "content-language", "etag", "last-modified")
 _DROP_TAGS = ["script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg"]
-_BLOCK_TAGS = frozenset("""address article aside blockquote caption dd details dialog div dl dt fieldset
-    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table
-    tbody tfoot thead tr ul""".split())
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "caption", "dd", "details", "dialog", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+    "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr",
+    "ul"})
 _CELL_TAGS = ["td", "th"]
 _XML_DECL = re.compile(r"<\?xml[^>]*>", re.IGNORECASE)  # bs4 warns when a fragment starts with one
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -136,7 +138,7 @@ def parse_feed(body: bytes, source: SourceConfig, *, headers: dict[str, str] | N
     try:
         # A BytesIO, not bytes: feedparser would open() bytes that look like a local file path.
         parsed = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
-    except Exception as exc:  # feedparser is meant not to raise; untrusted input must not stop a run
+    except Exception as exc:  # noqa: BLE001 - feedparser should not raise; bad input must not stop a run
         result.errors.append(f"{source.name}: the feed could not be parsed at all ({exc!r})")
         return result
     entries = _raw(parsed, "entries") or []
@@ -168,7 +170,7 @@ def _guarded(step: Callable[[Any, _Feed, CollectResult], _T | None], item: Any, 
              result: CollectResult) -> _T | None:
     try:
         return step(item, feed, result)
-    except Exception as exc:  # one odd entry must not cost the rest of the feed
+    except Exception as exc:  # noqa: BLE001 - one odd entry must not cost the rest of the feed
         logger.warning("feed %s: skipped an entry that could not be read (%r)", feed.source.name, exc)
         result.skip("invalid_entry")
         return None
@@ -260,7 +262,7 @@ def _published(entry: Any, now: datetime, result: CollectResult) -> datetime:
         parsed = _raw(entry, f"{key}_parsed")
         if parsed:
             try:  # feedparser's struct_time is UTC; timegm also absorbs a leap second
-                when = datetime.fromtimestamp(calendar.timegm(tuple(parsed)[:6]), timezone.utc)
+                when = datetime.fromtimestamp(calendar.timegm(tuple(parsed)[:6]), UTC)
                 break
             except (TypeError, ValueError, OverflowError, OSError):
                 continue
@@ -307,5 +309,6 @@ class FeedCollector(Collector):
         validators = {} if result.errors else {"etag": fetched.etag, "last_modified": fetched.last_modified}
         state.set(key, {"url": url, **validators, "fetched_at": now.isoformat()})
         logger.info("feed %s: %d mentions, skipped %s, adjusted %s, %d errors", source.name,
-                    len(result.mentions), result.skipped or "none", result.counts or "none", len(result.errors))
+                    len(result.mentions), result.skipped or "none", result.counts or "none",
+                    len(result.errors))
         return result

@@ -53,7 +53,8 @@ def check_url(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError, TypeError) as exc:
-        raise SourceError(f"{url!r} is not a valid URL ({exc}); fix the source's url", kind="bad_url") from None
+        raise SourceError(f"{url!r} is not a valid URL ({exc}); fix the source's url",
+                          kind="bad_url") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise SourceError(f"{url!r} is not an http(s) URL; only http:// and https:// sources can be fetched",
                           kind="bad_url")
@@ -70,10 +71,10 @@ def fetch(url: str, *, settings: Settings, etag: str | None = None, modified: st
     if modified:
         headers["If-Modified-Since"] = modified
     try:
-        with httpx.Client(timeout=httpx.Timeout(settings.fetch_timeout), follow_redirects=True,
-                          max_redirects=MAX_REDIRECTS, headers=headers) as client:
-            with client.stream("GET", target) as response:
-                return _read(response, url, settings, truncate)
+        with (httpx.Client(timeout=httpx.Timeout(settings.fetch_timeout), follow_redirects=True,
+                           max_redirects=MAX_REDIRECTS, headers=headers) as client,
+              client.stream("GET", target) as response):
+            return _read(response, url, settings, truncate)
     except httpx.HTTPError as exc:
         raise _translate(exc, url, settings) from exc
 
@@ -129,8 +130,8 @@ def _status_error(status: int, reason: str, url: str) -> SourceError:
 
 def _translate(exc: httpx.HTTPError, url: str, settings: Settings) -> SourceError:
     if isinstance(exc, httpx.TimeoutException):
-        return SourceError(f"{url}: no answer within {settings.fetch_timeout:g}s; the site may be down or slow "
-                           "(raise EARFUL_FETCH_TIMEOUT if it is just slow)", kind="timeout")
+        return SourceError(f"{url}: no answer within {settings.fetch_timeout:g}s; the site may be down or "
+                           "slow (raise EARFUL_FETCH_TIMEOUT if it is just slow)", kind="timeout")
     if isinstance(exc, httpx.TooManyRedirects):
         return SourceError(f"{url}: more than {MAX_REDIRECTS} redirects; the address may loop, open it in a "
                            "browser and put the final address in the config", kind="bad_url")
@@ -140,5 +141,5 @@ def _translate(exc: httpx.HTTPError, url: str, settings: Settings) -> SourceErro
     if isinstance(exc, httpx.DecodingError):
         return SourceError(f"{url}: the server sent a corrupt compressed body ({exc}); "
                            "the next run will retry", kind="connection")
-    return SourceError(f"{url}: cannot reach the server ({str(exc) or type(exc).__name__}); check the address "
-                       "and that the site is up", kind="connection")
+    return SourceError(f"{url}: cannot reach the server ({str(exc) or type(exc).__name__}); check the "
+                       "address and that the site is up", kind="connection")

@@ -11,7 +11,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class StateStore(ABC):
     def items(self, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
         """Every (key, value) whose key starts with ``prefix``, in key order."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, not every backend holds resources
         """Release resources; the default does nothing."""
 
 
@@ -114,7 +114,7 @@ class SQLiteStateStore(StateStore):
                 self._conn.close()
             self._conn = None
 
-    def __enter__(self) -> SQLiteStateStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

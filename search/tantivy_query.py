@@ -133,8 +133,6 @@ class QueryBuilder:
             out.append(Query.range_query(self.schema, "published_at", FieldType.Date,
                                          filters.since, filters.until,
                                          include_lower=True, include_upper=filters.until is None))
-        if not filters.include_duplicates:
-            out.append(Query.term_query(self.schema, "is_dup", 0))
         return [Query.const_score_query(q, 0.0) for q in out]
 
     def combine(self, node: Node | None, filters: SearchFilters, *extra: Query) -> Query:
@@ -142,8 +140,13 @@ class QueryBuilder:
         clauses = [(Occur.Must, q) for q in (*self.filters(filters), *extra)]
         if node is not None:
             clauses.insert(0, (Occur.Must, self.node(node)))
-        if not clauses:
-            return Query.all_query()
+        if not filters.include_duplicates:
+            # Excluding the few duplicates is far cheaper than intersecting with all originals.
+            clauses.append((Occur.MustNot, Query.term_query(self.schema, "is_dup", 1)))
+        if not any(occur == Occur.Must for occur, _ in clauses):
+            clauses.append((Occur.Must, Query.all_query()))
+        if len(clauses) == 1:
+            return clauses[0][1]
         return Query.boolean_query(clauses)
 
 

@@ -130,3 +130,28 @@ def test_demo_serves_results_offline_with_the_printed_key(env) -> None:
         proc.wait(timeout=20)
         if proc.stderr:
             proc.stderr.close()
+
+
+def test_run_collects_on_schedule_and_serves_in_one_process(tmp_path: Path, env, demo_feeds) -> None:
+    from earful.demo.feeds import demo_config
+
+    config = tmp_path / "earful.yaml"
+    config.write_text(yaml.safe_dump(demo_config(demo_feeds)), encoding="utf-8")
+    env.update({"EARFUL_CONFIG": str(config), "EARFUL_API_KEYS": "k-123"})
+    port = free_port()
+    proc = subprocess.Popen([EARFUL, "run", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        total, deadline = 0, time.monotonic() + 60
+        while time.monotonic() < deadline and total == 0:
+            time.sleep(0.5)
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/v1/mentions?brand=globex",
+                                     headers={"Authorization": "Bearer k-123"}, timeout=5)
+            except httpx.TransportError:
+                continue
+            total = response.json().get("total", 0)
+        assert total > 0
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=30) is not None

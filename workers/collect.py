@@ -28,10 +28,10 @@ def deliver(queue: MentionQueue, spool: Spool, mentions: Sequence[RawMention], b
         batch = mentions[start:start + batch_size]
         try:
             stats.add(queue.enqueue(batch))
-        except EarfulError as exc:
+        except Exception as exc:  # whatever went wrong, the collected mentions must survive it
             path = spool.put(batch)
-            logger.error("processing failed (%s); %d mentions kept in %s and retried next run",
-                         exc, len(batch), path)
+            logger.error("processing failed (%s: %s); %d mentions kept in %s and retried next run",
+                         type(exc).__name__, exc, len(batch), path, exc_info=not isinstance(exc, EarfulError))
             stats.collected += len(batch)
             stats.errors["processing"] += 1
     return stats
@@ -43,7 +43,7 @@ def retry_spooled(queue: MentionQueue, spool: Spool) -> RunStats:
     for path, batch in spool.pending():
         try:
             stats.add(queue.enqueue(batch))
-        except EarfulError as exc:
+        except Exception as exc:  # keep the file; try again next run
             logger.error("spooled batch %s still cannot be processed: %s", path.name, exc)
             stats.errors["processing"] += 1
             break
@@ -66,6 +66,9 @@ def collect_source(source: SourceConfig, *, settings: Settings, state: StateStor
         not_modified = result.not_modified
         for message in result.errors:
             logger.warning("source %s: %s", source.name, message)
+        if result.counts:
+            logger.info("source %s: kept with adjustments: %s", source.name,
+                        ", ".join(f"{reason} {n}" for reason, n in sorted(result.counts.items())))
         stats.errors["parse"] += len(result.errors)
         stats.add(deliver(queue, spool, result.mentions, settings.batch_size))
         stats.collected += sum(result.skipped.values())

@@ -174,7 +174,8 @@ def _windows(lists: list[list[int]], elems: tuple[tuple[str, bool], ...], width:
     events = sorted({(p, k) for k, key in enumerate(keys) for p in lists[elems.index(key)]})
     have = [0] * len(keys)
     wanted = [need[key] for key in keys]
-    missing, left, out = len(keys), 0, []
+    missing, left = len(keys), 0
+    out: list[Span] = []
     for pos, k in events:
         have[k] += 1
         missing -= have[k] == wanted[k]

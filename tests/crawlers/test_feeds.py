@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -162,8 +162,9 @@ def test_dates_are_utc(feed_server, collector, state) -> None:
                "<item><title>b</title><pubDate>Sun, 31 Dec 2023 23:30:00 -0500</pubDate></item>")
     result = collect_one(feed_server, collector, state, body)
     assert [m.published_at for m in result.mentions] == [
-        datetime(2004, 1, 1, 17, 48, 21, tzinfo=timezone.utc), datetime(2024, 1, 1, 4, 30, tzinfo=timezone.utc)]
-    assert all(m.published_at.tzinfo == timezone.utc for m in result.mentions)
+        datetime(2004, 1, 1, 17, 48, 21, tzinfo=UTC),
+        datetime(2024, 1, 1, 4, 30, tzinfo=UTC)]
+    assert all(m.published_at.tzinfo == UTC for m in result.mentions)
 
 
 def test_missing_bad_and_future_dates_become_collection_time(feed_server, collector, state) -> None:
@@ -183,7 +184,7 @@ def test_updated_is_used_when_published_is_missing(feed_server, collector, state
     body = """<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>urn:1</id>
       <title>x</title><updated>2019-07-31T12:54:28+01:00</updated></entry></feed>"""
     mention = collect_one(feed_server, collector, state, body).mentions[0]
-    assert mention.published_at == datetime(2019, 7, 31, 11, 54, 28, tzinfo=timezone.utc)
+    assert mention.published_at == datetime(2019, 7, 31, 11, 54, 28, tzinfo=UTC)
 
 
 # --- links, sites, languages, brands -----------------------------------------------------------
@@ -208,7 +209,8 @@ def test_links_sites_languages_and_brand(feed_server, collector, state) -> None:
 
 def test_language_from_xml_lang_then_source(feed_server, collector, state) -> None:
     atom = """<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr"><title>t</title>
-      <entry><id>1</id><title>a</title></entry><entry xml:lang="ru"><id>2</id><title>b</title></entry></feed>"""
+      <entry><id>1</id><title>a</title></entry>
+      <entry xml:lang="ru"><id>2</id><title>b</title></entry></feed>"""
     assert [m.lang_hint for m in collect_one(feed_server, collector, state, atom).mentions] == ["fr", "ru"]
     plain = rss("<item><title>x</title></item>")
     assert collect_one(feed_server, collector, state, plain, lang="fa").mentions[0].lang_hint == "fa"
@@ -227,8 +229,10 @@ def test_wrapped_links_point_at_the_article(feed_server, collector, state) -> No
 
 
 def test_charset_from_http_header_wins(feed_server, collector, state) -> None:
-    body = rss("<item><title>Caf\u00e9 cr\u00e8me</title></item>").replace('encoding="utf-8"', 'encoding="ascii"')
-    url = feed_server.serve(body.encode("iso-8859-1"), headers=[("Content-Type", "text/xml; charset=iso-8859-1")])
+    body = rss("<item><title>Caf\u00e9 cr\u00e8me</title></item>")
+    body = body.replace('encoding="utf-8"', 'encoding="ascii"')
+    url = feed_server.serve(body.encode("iso-8859-1"),
+                            headers=[("Content-Type", "text/xml; charset=iso-8859-1")])
     assert collector.collect(source(url), state).mentions[0].title == "Café crème"
 
 

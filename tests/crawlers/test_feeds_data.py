@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import io
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -57,7 +57,7 @@ def _check_mention(mention: RawMention) -> None:
     assert mention.source == "feed" and mention.source_name == "acme-news"
     assert mention.brands == ["acme"]
     assert mention.title or mention.text
-    assert mention.published_at.utcoffset() == timedelta(0) and mention.published_at.tzinfo == timezone.utc
+    assert mention.published_at.tzinfo == UTC
     assert mention.published_at <= mention.collected_at + timedelta(minutes=15)
     assert mention.url is None or mention.url.startswith(("http://", "https://"))
 

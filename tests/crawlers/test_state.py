@@ -73,14 +73,14 @@ def test_corrupt_value_reads_as_missing(tmp_path: Path, caplog: pytest.LogCaptur
 
 
 def test_many_threads_share_one_store(store: StateStore) -> None:
-    errors: list[BaseException] = []
+    errors: list[Exception] = []
 
     def work(n: int) -> None:
         try:
             for i in range(50):
                 store.set(f"t{n}:{i}", {"n": n, "i": i})
                 assert store.get(f"t{n}:{i}") == {"n": n, "i": i}
-        except BaseException as exc:  # surfaced below; a thread cannot fail the test itself
+        except Exception as exc:  # noqa: BLE001 - surfaced below; a thread cannot fail the test itself
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]

@@ -245,7 +245,6 @@ def test_demo_config_shape() -> None:
 
 
 def test_demo_config_validates() -> None:
-    pytest.importorskip("earful.query.parser", reason="the rule parser has not landed yet")
     from earful.config import parse_config
 
     config = parse_config(demo_config("http://127.0.0.1:8765"), file="<demo>")
@@ -258,12 +257,11 @@ def test_demo_config_validates() -> None:
 
 
 def test_declared_brands_agree_with_the_real_matcher() -> None:
-    pytest.importorskip("earful.query.parser", reason="the rule parser has not landed yet")
-    rules = pytest.importorskip("workers.rules", reason="the rule matcher has not landed yet")
     from earful.config import parse_config
     from earful.models import RawMention
+    from workers.rules import BrandMatcher
 
-    matcher = rules.BrandMatcher(parse_config(demo_config("http://127.0.0.1:8765")).brands)
+    matcher = BrandMatcher(parse_config(demo_config("http://127.0.0.1:8765")).brands)
     wrong = []
     for item in CORPUS:
         text = html.unescape(re.sub(r"<[^>]+>", " ", item.body))

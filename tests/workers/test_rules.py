@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timezone
 
 import pytest
@@ -300,18 +299,6 @@ def test_brand_matcher(title: str, text: str, brands: list[str]) -> None:
 
 def test_brand_matcher_ignores_preset_brands() -> None:
     assert BrandMatcher(BRANDS).match(mention("weather", "sunny", brands=["acme"])) == []
-
-
-def test_brand_matcher_is_fast() -> None:
-    matcher = BrandMatcher(BRANDS)
-    body = ("Customers said the Acme Mobile network was down again this morning; "
-            "Globex announced new fiber plans. ") * 4
-    raws = [mention(f"Post {i}", f"{body} item {i}") for i in range(300)]
-    started = time.perf_counter()
-    for raw in raws:
-        matcher.match(raw)
-    per_mention = (time.perf_counter() - started) / len(raws)
-    assert per_mention < 0.002  # generous for loaded CI machines; typically well under 0.1 ms
 
 
 def test_ascii_fast_path_splits_like_the_general_tokenizer() -> None:
