@@ -89,7 +89,7 @@ def _check_references(config: AppConfig, file: str) -> None:
     ids = [b.id for b in config.brands]
     for i, brand in enumerate(config.brands):
         try:
-            brand.rule
+            _ = brand.rule  # compiling the rule is the syntax check
         except QuerySyntaxError as exc:
             pointer = " " * exc.position + "^"
             raise ConfigError(

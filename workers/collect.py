@@ -6,12 +6,12 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 
+from crawlers.base import collector_for
 from earful.config import SourceConfig
 from earful.errors import EarfulError, SourceError
 from earful.models import RawMention
 from earful.settings import Settings
 from earful.state import StateStore
-from crawlers.base import collector_for
 from workers.health import record_run
 from workers.queue import MentionQueue
 from workers.spool import Spool

@@ -10,7 +10,7 @@ import importlib.metadata
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 
-from earful.models import Sentiment
+from earful.models import Sentiment, SentimentLabel
 
 MAX_SCORED_CHARS = 5_000
 
@@ -47,7 +47,7 @@ class SentimentRouter:
         self.positive_above = positive_above
         self.negative_below = negative_below
 
-    def label(self, score: float) -> str:
+    def label(self, score: float) -> SentimentLabel:
         if score > self.positive_above:
             return "positive"
         if score < self.negative_below:

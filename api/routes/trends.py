@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import IndexDep
-from api.params import parse_query, parse_time, parse_zone
+from api.params import parse_query, parse_zone
 from api.routes.mentions import build_filters
 from api.schemas import TrendBucketOut, TrendOut
 from search.trends import Interval, trend

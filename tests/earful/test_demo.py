@@ -14,8 +14,16 @@ import feedparser
 import httpx
 import pytest
 
-from earful.demo.corpus import (BRAND_NAMES, CORPUS, LANGUAGES, SPIKE_BRAND, SPIKE_HOURS_AGO, WINDOW_HOURS,
-                                items_for_feed, spike_items)
+from earful.demo.corpus import (
+    BRAND_NAMES,
+    CORPUS,
+    LANGUAGES,
+    SPIKE_BRAND,
+    SPIKE_HOURS_AGO,
+    WINDOW_HOURS,
+    items_for_feed,
+    spike_items,
+)
 from earful.demo.feeds import BRAND_RULES, FEED_SPECS, build_feed, demo_config
 from earful.demo.model import BRAND_IDS, FEEDS
 from earful.demo.server import DemoServer

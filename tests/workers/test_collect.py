@@ -16,8 +16,8 @@ from earful.state import SQLiteStateStore
 from search.embedded import EmbeddedIndex
 from workers.collect import collect_source
 from workers.health import load_health
-from workers.runtime import Runtime, build_processor
 from workers.queue import InlineQueue
+from workers.runtime import Runtime, build_processor
 from workers.scheduler import collect_all, due_sources
 from workers.spool import Spool
 
