@@ -89,7 +89,13 @@ class QueryBuilder:
         if term.prefix:
             return _any([Query.regex_query(self.schema, f, _regex_escape(v) + ".*")
                          for f in fields for v in values])
-        return _any([Query.term_set_query(self.schema, f, values) for f in fields])
+        return _any([self.exact(f, values) for f in fields])
+
+    def exact(self, field: str, values: list[str]) -> Query:
+        """Keyword equality; a plain term query walks skip lists faster than a one-value set."""
+        if len(values) == 1:
+            return Query.term_query(self.schema, field, values[0])
+        return Query.term_set_query(self.schema, field, values)
 
     def _phrase(self, field: str, words: list[str], slop: int) -> Query:
         tokens = [t for w in words for t in tokenize(w)]
@@ -128,7 +134,7 @@ class QueryBuilder:
                                (filters.langs, ("lang",)),
                                (filters.sentiments, ("sentiment_label",))):
             if values:
-                out.append(_any([Query.term_set_query(self.schema, f, list(values)) for f in fields]))
+                out.append(_any([self.exact(f, list(dict.fromkeys(values))) for f in fields]))
         if filters.since or filters.until:
             out.append(Query.range_query(self.schema, "published_at", FieldType.Date,
                                          filters.since, filters.until,
