@@ -3,12 +3,13 @@
 Runs normalize → brand rules → language detection → TextBlob sentiment → exact dedupe →
 tantivy upsert, in batches, as `earful collect` does, and prints mentions/s and peak RSS.
 
-    .venv/bin/python bench/ingest.py --n 50000
+    .venv/bin/python bench/ingest.py --n 50000            # pinned to one core
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -67,8 +68,10 @@ def peak_rss_mb() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=50_000, help="mentions to ingest")
-    parser.add_argument("--batch", type=int, default=500, help="batch size (settings.batch_size)")
+    parser.add_argument("--batch", type=int, default=2000, help="batch size (EARFUL_BATCH_SIZE default)")
+    parser.add_argument("--cores", type=int, default=1, help="CPU cores this process may use (default 1)")
     args = parser.parse_args()
+    os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:args.cores]))
     mentions = synthetic(args.n)
     config = parse_config(BRANDS)
     with tempfile.TemporaryDirectory(prefix="earful-bench-") as tmp:
@@ -84,7 +87,7 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         index.close()
     print(f"ingest: {args.n} mentions in {elapsed:.1f}s = {args.n / elapsed:,.0f} mentions/s "
-          f"({indexed} indexed, batch {args.batch}); peak RSS {peak_rss_mb():.0f} MB "
+          f"({indexed} indexed, batch {args.batch}, {args.cores} core(s)); peak RSS {peak_rss_mb():.0f} MB "
           f"(before ingest {rss_before:.0f} MB)")
 
 

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     max_fetch_bytes: int = 10 * 1024 * 1024  # larger responses are cut off and logged
     fetch_workers: int = 4  # sources fetched in parallel
 
-    batch_size: int = 500  # mentions handed to processing at once
+    batch_size: int = 2000  # mentions per processing batch (one index commit each)
     positive_threshold: float = 0.1  # score above this is positive
     negative_threshold: float = -0.1  # score below this is negative
 
