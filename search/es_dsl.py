@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from earful.errors import BadRequest
-from search.schema import DATE_FIELDS, FLOAT_FIELDS, KEYWORD_FIELDS, TEXT_FIELDS, UNSIGNED_FIELDS
+from search.schema import DATE_FIELDS, FLOAT_FIELDS, INTEGER_FIELDS, KEYWORD_FIELDS, TEXT_FIELDS, UNSIGNED_FIELDS
 
 # ES-side names callers may use for our flattened fields.
 FIELD_ALIASES = {"sentiment.label": "sentiment_label", "sentiment.score": "sentiment_score",
@@ -24,7 +24,7 @@ _RANGE_OPS = {"gte": "[", "gt": "{", "lte": "]", "lt": "}"}
 def field_name(name: str) -> str:
     """Our field for an ES field name; BadRequest if there is none."""
     name = FIELD_ALIASES.get(name, name)
-    if name not in KEYWORD_FIELDS + TEXT_FIELDS + DATE_FIELDS + FLOAT_FIELDS + UNSIGNED_FIELDS:
+    if name not in KEYWORD_FIELDS + TEXT_FIELDS + DATE_FIELDS + FLOAT_FIELDS + INTEGER_FIELDS + UNSIGNED_FIELDS:
         raise BadRequest(f"unknown field {name!r} in aggregation or filter")
     return name
 
@@ -56,7 +56,7 @@ def _rfc3339(millis: int) -> str:
 def _literal(field: str, value: Any) -> str:
     if field in DATE_FIELDS:
         return _rfc3339(to_millis(value))
-    if field in FLOAT_FIELDS + UNSIGNED_FIELDS:
+    if field in FLOAT_FIELDS + INTEGER_FIELDS + UNSIGNED_FIELDS:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise BadRequest(f"field {field!r} needs a number, got {value!r}")
         return repr(float(value)) if field in FLOAT_FIELDS else str(int(value))

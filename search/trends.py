@@ -86,12 +86,17 @@ def bucket_offset_ms(interval: Interval, utc_offset: timedelta) -> int:
 
 
 def _aggs(interval: Interval, offset_ms: int) -> dict[str, Any]:
-    return {"timeline": {
-        "date_histogram": {"field": "published_at", "fixed_interval": f"{INTERVAL_SECONDS[interval]}s",
-                           "offset": f"+{offset_ms}ms", "min_doc_count": 1},
-        "aggs": {"labels": {"terms": {"field": "sentiment_label", "size": len(LABELS)}},
-                 "score": {"stats": {"field": "sentiment_score"}}},
-    }}
+    """Label counts per bucket, and per-bucket sums of the score in thousandths.
+
+    Shaped for speed on both engines: ``terms > date_histogram`` and one metric under the
+    histogram; an integer sum is exact, and unscored mentions add 0 to it.
+    """
+    histogram = {"date_histogram": {
+        "field": "published_at", "fixed_interval": f"{INTERVAL_SECONDS[interval]}s",
+        "offset": f"+{offset_ms}ms", "min_doc_count": 1}}
+    return {"labels": {"terms": {"field": "sentiment_label", "size": len(LABELS)},
+                       "aggs": {"timeline": histogram}},
+            "scores": {**histogram, "aggs": {"milli": {"sum": {"field": "sentiment_milli"}}}}}
 
 
 def local_buckets(since: datetime, until: datetime, interval: Interval, tz: ZoneInfo) -> list[TrendBucket]:
@@ -105,6 +110,24 @@ def local_buckets(since: datetime, until: datetime, interval: Interval, tz: Zone
     return buckets
 
 
+def _merge(result: dict[str, Any], seg_start: datetime, by_start: dict[datetime, TrendBucket],
+           interval: Interval, tz: ZoneInfo) -> None:
+    """Add one segment's aggregation result into the local buckets."""
+    def bucket_at(key_ms: float) -> TrendBucket | None:
+        # The first bucket of a segment may start before it (the offset changed mid-bucket).
+        moment = max(datetime.fromtimestamp(key_ms / 1000, tz=timezone.utc), seg_start)
+        return by_start.get(floor_local(moment, interval, tz).astimezone(timezone.utc))
+
+    for label in result["labels"]["buckets"]:
+        for raw in label["timeline"]["buckets"]:
+            if (bucket := bucket_at(raw["key"])) is not None:
+                bucket.count += raw["doc_count"]
+                bucket.labels[label["key"]] = bucket.labels.get(label["key"], 0) + raw["doc_count"]
+    for raw in result["scores"]["buckets"]:
+        if (bucket := bucket_at(raw["key"])) is not None:
+            bucket.score_sum += float(raw["milli"]["value"] or 0) / 1000
+
+
 def trend(index: IndexBackend, query: Node | None, filters: SearchFilters, *, interval: Interval,
           since: datetime, until: datetime, tz: ZoneInfo) -> list[TrendBucket]:
     """Every bucket from the one holding ``since`` up to ``until``, empty ones included."""
@@ -116,16 +139,7 @@ def trend(index: IndexBackend, query: Node | None, filters: SearchFilters, *, in
     for seg_start, seg_end, utc_offset in offset_segments(first, until, tz):
         seg_filters = replace(filters, since=seg_start, until=seg_end)
         result = index.aggregate(query, seg_filters, _aggs(interval, bucket_offset_ms(interval, utc_offset)))
-        for raw in result["timeline"]["buckets"]:
-            moment = datetime.fromtimestamp(raw["key"] / 1000, tz=timezone.utc)
-            bucket = by_start.get(floor_local(max(moment, seg_start), interval, tz).astimezone(timezone.utc))
-            if bucket is None:
-                continue
-            bucket.count += raw["doc_count"]
-            for label in raw["labels"]["buckets"]:
-                bucket.labels[label["key"]] = bucket.labels.get(label["key"], 0) + label["doc_count"]
-            stats = raw["score"]
-            if stats.get("count"):
-                bucket.scored += int(stats["count"])
-                bucket.score_sum += float(stats["sum"])
+        _merge(result, seg_start, by_start, interval, tz)
+    for bucket in buckets:
+        bucket.scored = bucket.count - bucket.labels["unscored"]
     return buckets
