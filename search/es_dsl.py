@@ -12,7 +12,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from earful.errors import BadRequest
-from search.schema import DATE_FIELDS, FLOAT_FIELDS, INTEGER_FIELDS, KEYWORD_FIELDS, TEXT_FIELDS, UNSIGNED_FIELDS
+from search.schema import (
+    DATE_FIELDS,
+    FLOAT_FIELDS,
+    INTEGER_FIELDS,
+    KEYWORD_FIELDS,
+    TEXT_FIELDS,
+    UNSIGNED_FIELDS,
+)
 
 # ES-side names callers may use for our flattened fields.
 FIELD_ALIASES = {"sentiment.label": "sentiment_label", "sentiment.score": "sentiment_score",
