@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import tantivy
 
 from earful.models import Mention
+from earful.text import normalize_for_match
 
 # Keyword fields: one raw token each, fast so they can be aggregated on.
 KEYWORD_FIELDS = ("id", "source", "source_name", "lang", "brands", "sentiment_label", "site",
@@ -56,8 +57,8 @@ def field_names() -> frozenset[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Split and normalise text exactly as the index's default tokenizer does."""
-    return ANALYZER.analyze(text)
+    """Fold and split query text exactly as indexed text is folded and tokenized."""
+    return ANALYZER.analyze(normalize_for_match(text))
 
 
 def normalize_site(site: str) -> str:
@@ -99,10 +100,12 @@ def to_document(mention: Mention) -> tantivy.Document:
     for name, values in keywords.items():
         for value in values:
             doc.add_text(name, value)
-    doc.add_text("title", mention.title)
-    doc.add_text("text", mention.text)
+    # Indexed folded exactly as brand rules fold text, so a search for اکمی finds اكمي and
+    # words with Arabic or Hebrew diacritics are not split apart by the tokenizer.
+    doc.add_text("title", normalize_for_match(mention.title))
+    doc.add_text("text", normalize_for_match(mention.text))
     if mention.author:
-        doc.add_text("author", mention.author)
+        doc.add_text("author", normalize_for_match(mention.author))
     if mention.site:
         doc.add_text("site_text", normalize_site(mention.site))
     doc.add_date("published_at", mention.published_at)

@@ -6,7 +6,7 @@ predicate over it. Semantics:
 
 * Unqualified leaves search ``title`` and ``text``. A phrase or NEAR must fall inside one
   field; token positions are counted per field.
-* Rule words are normalised and tokenised like the text (:mod:`workers.rules_text`), so
+* Rule words are normalised and tokenised like the text (:mod:`earful.text`), so
   ``e-mail`` and ``don't`` match as phrases of their tokens, and case never matters.
   Inflections do not match (``яндекс`` is not ``яндекса``) unless a wildcard is used. A
   word with no letters or digits at all (``&``, an emoji) matches as a substring.
@@ -28,8 +28,8 @@ from operator import attrgetter
 from earful.config import BrandConfig
 from earful.models import RawMention
 from earful.query.ast import And, Near, Node, Not, Or, Phrase, Term
+from earful.text import normalize_for_match, tokenize
 from workers.rules_doc import FieldIndex, MatchDoc, Pattern, host_of, lang_code, near_spans, whole_name
-from workers.rules_text import normalize_for_match, tokenize
 
 __all__ = ["BrandMatcher", "MatchDoc", "Rule", "compile_rule", "normalize_for_match", "tokenize"]
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from earful.models import Mention, RawMention
 from earful.query.ast import Phrase, Term
-from workers.rules_text import match_tokens, normalize_for_match, tokenize
+from earful.text import match_tokens, normalize_for_match, tokenize
 
 Span = tuple[int, int]
 

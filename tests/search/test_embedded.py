@@ -249,3 +249,17 @@ def test_reader_sees_commits_from_another_process(index: EmbeddedIndex, index_pa
     subprocess.run([sys.executable, "-c", WRITER_SCRIPT, str(index_path)], check=True,
                    cwd=Path(__file__).resolve().parents[2])
     assert reader.count(Term("another")) == 1
+
+
+@pytest.mark.parametrize(("stored", "typed"), [
+    ("خدمة اکمی عالية", "اكمي"),  # Persian keheh/yeh in the text, Arabic letters typed
+    ("خدمة اكمي عالية", "اکمی"),  # and the other way round
+    ("المُنْتَج رائع", "المنتج"),  # harakat would otherwise split the word
+    ("שֵׁרוּת מְצֻיָּן", "שרות"),  # niqqud
+    ("Ёлка и ЁЖИК", "ежик"),  # ё folds to е, any case
+])
+def test_search_folds_text_as_brand_rules_do(tmp_path: Path, stored: str, typed: str) -> None:
+    index = EmbeddedIndex(tmp_path / "fold")
+    index.upsert([make("f1", stored, at(2024, 3, 1))])
+    assert ids(index, Term(typed)) == {"f1"}
+    index.close()

@@ -1,4 +1,4 @@
-"""Text normalisation and tokenisation for brand rule matching.
+"""Text folding and tokenisation shared by brand rules and the search index.
 
 :func:`normalize_for_match` applies, in order:
 
