@@ -69,7 +69,8 @@ def collect_source(source: SourceConfig, *, settings: Settings, state: StateStor
         if result.counts:
             logger.info("source %s: kept with adjustments: %s", source.name,
                         ", ".join(f"{reason} {n}" for reason, n in sorted(result.counts.items())))
-        stats.errors["parse"] += len(result.errors)
+        if result.errors:
+            stats.errors["parse"] += len(result.errors)
         stats.add(deliver(queue, spool, result.mentions, settings.batch_size))
         stats.collected += sum(result.skipped.values())
         stats.dropped.update(result.skipped)
