@@ -55,24 +55,32 @@ def next_local(start: datetime, interval: Interval, tz: ZoneInfo) -> datetime:
     return (start.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=tz)
 
 
+def _offset(moment: datetime, tz: ZoneInfo) -> timedelta:
+    return moment.astimezone(tz).utcoffset() or timedelta()
+
+
 def offset_segments(since: datetime, until: datetime, tz: ZoneInfo) -> list[tuple[datetime, datetime, timedelta]]:
-    """Split [since, until) where the zone's UTC offset changes."""
+    """Split [since, until) where the zone's UTC offset changes.
+
+    Probes day by day (zones change offset at most a few times a year, never twice in a
+    day), then bisects to the second where a change happened.
+    """
     segments: list[tuple[datetime, datetime, timedelta]] = []
-    start, offset = since, since.astimezone(tz).utcoffset() or timedelta()
+    start, offset = since, _offset(since, tz)
     probe = since
     while probe < until:
-        step = min(probe + timedelta(hours=1), until)
-        step_offset = step.astimezone(tz).utcoffset() or timedelta()
+        step = min(probe + timedelta(days=1), until)
+        step_offset = _offset(step, tz)
         if step_offset != offset and step < until:
-            low, high = probe, step  # find the exact change to the second
-            while (high - low) > timedelta(seconds=1):
-                mid = low + (high - low) / 2
-                if (mid.astimezone(tz).utcoffset() or timedelta()) == offset:
-                    low = mid
-                else:
-                    high = mid
-            segments.append((start, high, offset))
-            start, offset = high, step_offset
+            # Offsets change on whole seconds: bisect on epoch seconds for an exact boundary.
+            low, high = int(probe.timestamp()), int(step.timestamp())
+            while high - low > 1:
+                mid = (low + high) // 2
+                at_mid = datetime.fromtimestamp(mid, tz=timezone.utc)
+                low, high = (mid, high) if _offset(at_mid, tz) == offset else (low, mid)
+            change = datetime.fromtimestamp(high, tz=timezone.utc)
+            segments.append((start, change, offset))
+            start, offset = change, step_offset
         probe = step
     segments.append((start, until, offset))
     return segments
@@ -86,17 +94,16 @@ def bucket_offset_ms(interval: Interval, utc_offset: timedelta) -> int:
 
 
 def _aggs(interval: Interval, offset_ms: int) -> dict[str, Any]:
-    """Label counts per bucket, and per-bucket sums of the score in thousandths.
+    """Per label, per bucket: the count and the sum of scores in thousandths.
 
-    Shaped for speed on both engines: ``terms > date_histogram`` and one metric under the
-    histogram; an integer sum is exact, and unscored mentions add 0 to it.
+    ``terms > date_histogram > sum`` is one pass with one metric; an integer sum is exact,
+    and unscored mentions add 0 to it.
     """
-    histogram = {"date_histogram": {
-        "field": "published_at", "fixed_interval": f"{INTERVAL_SECONDS[interval]}s",
-        "offset": f"+{offset_ms}ms", "min_doc_count": 1}}
+    histogram = {"field": "published_at", "fixed_interval": f"{INTERVAL_SECONDS[interval]}s",
+                 "offset": f"+{offset_ms}ms", "min_doc_count": 1}
     return {"labels": {"terms": {"field": "sentiment_label", "size": len(LABELS)},
-                       "aggs": {"timeline": histogram}},
-            "scores": {**histogram, "aggs": {"milli": {"sum": {"field": "sentiment_milli"}}}}}
+                       "aggs": {"timeline": {"date_histogram": histogram,
+                                             "aggs": {"milli": {"sum": {"field": "sentiment_milli"}}}}}}}
 
 
 def local_buckets(since: datetime, until: datetime, interval: Interval, tz: ZoneInfo) -> list[TrendBucket]:
@@ -113,19 +120,21 @@ def local_buckets(since: datetime, until: datetime, interval: Interval, tz: Zone
 def _merge(result: dict[str, Any], seg_start: datetime, by_start: dict[datetime, TrendBucket],
            interval: Interval, tz: ZoneInfo) -> None:
     """Add one segment's aggregation result into the local buckets."""
+    found: dict[float, TrendBucket | None] = {}
+
     def bucket_at(key_ms: float) -> TrendBucket | None:
-        # The first bucket of a segment may start before it (the offset changed mid-bucket).
-        moment = max(datetime.fromtimestamp(key_ms / 1000, tz=timezone.utc), seg_start)
-        return by_start.get(floor_local(moment, interval, tz).astimezone(timezone.utc))
+        if key_ms not in found:  # the same keys come back once per label and once for scores
+            # The first bucket of a segment may start before it (the offset changed mid-bucket).
+            moment = max(datetime.fromtimestamp(key_ms / 1000, tz=timezone.utc), seg_start)
+            found[key_ms] = by_start.get(floor_local(moment, interval, tz).astimezone(timezone.utc))
+        return found[key_ms]
 
     for label in result["labels"]["buckets"]:
         for raw in label["timeline"]["buckets"]:
             if (bucket := bucket_at(raw["key"])) is not None:
                 bucket.count += raw["doc_count"]
                 bucket.labels[label["key"]] = bucket.labels.get(label["key"], 0) + raw["doc_count"]
-    for raw in result["scores"]["buckets"]:
-        if (bucket := bucket_at(raw["key"])) is not None:
-            bucket.score_sum += float(raw["milli"]["value"] or 0) / 1000
+                bucket.score_sum += float(raw["milli"]["value"] or 0) / 1000
 
 
 def trend(index: IndexBackend, query: Node | None, filters: SearchFilters, *, interval: Interval,
