@@ -141,3 +141,15 @@ def test_health_and_openapi(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {"/api/v1/mentions", "/api/v1/trends", "/health"} <= set(spec["paths"])
     assert client.get("/docs").status_code == 200
+
+
+def test_exact_copies_are_counted_once_unless_asked_for(index, client: TestClient, brands_config,
+                                                       make_raw) -> None:
+    processor = Processor(BrandMatcher(brands_config.brands), FastTextDetector(), default_router(), index)
+    copy = make_raw("a1-copy", "Acme Mobile outage in the north", "Awful outage, terrible support, no refund yet.",
+                    url="https://mirror.example.org/a1", published_at=NOW - timedelta(hours=1))
+    assert processor.process([copy]).duplicates == 1
+    once = client.get("/api/v1/mentions", params={"q": "outage"}).json()
+    both = client.get("/api/v1/mentions", params={"q": "outage", "include_duplicates": "true"}).json()
+    assert (once["total"], both["total"]) == (1, 2)
+    assert {i["id"]: i["duplicate_of"] for i in both["items"]} == {"a1": None, "a1-copy": "a1"}
