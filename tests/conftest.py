@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,10 +15,22 @@ from earful.settings import Settings
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
-def free_port() -> int:
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def free_port() -> Callable[[], int]:
+    """Call it for a port on 127.0.0.1 that nothing listens on right now."""
+    return _free_port
+
+
+@pytest.fixture(scope="session")
+def earful_command() -> str:
+    """The installed ``earful`` console script, as users run it."""
+    return str(Path(sys.executable).parent / "earful")
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,16 +12,6 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-
-EARFUL = str(Path(sys.executable).parent / "earful")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -40,11 +29,16 @@ def demo_feeds() -> Iterator[str]:
         yield server.base_url
 
 
-def earful(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([EARFUL, *args], env=env, capture_output=True, text=True, timeout=timeout)
+@pytest.fixture
+def earful(earful_command: str):  # type: ignore[no-untyped-def]
+    """Runs ``earful ARGS`` to completion with the given environment."""
+    def run(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([earful_command, *args], env=env, capture_output=True, text=True,
+                              timeout=timeout)
+    return run
 
 
-def test_config_check_accepts_a_good_file_and_explains_a_bad_one(tmp_path: Path, env, demo_feeds) -> None:
+def test_config_check_accepts_a_good_file_and_explains_a_bad_one(tmp_path: Path, env, demo_feeds, earful) -> None:
     from earful.demo.feeds import demo_config
 
     good = tmp_path / "good.yaml"
@@ -58,7 +52,7 @@ def test_config_check_accepts_a_good_file_and_explains_a_bad_one(tmp_path: Path,
     assert str(bad) in result.stderr and "brands[0].query" in result.stderr and "position" in result.stderr
 
 
-def test_collect_once_then_search_then_collect_again(tmp_path: Path, env, demo_feeds) -> None:
+def test_collect_once_then_search_then_collect_again(tmp_path: Path, env, demo_feeds, earful) -> None:
     from earful.demo.feeds import demo_config
 
     config = tmp_path / "earful.yaml"
@@ -78,25 +72,25 @@ def test_collect_once_then_search_then_collect_again(tmp_path: Path, env, demo_f
     assert again.returncode == 0 and "done: collected 0" in again.stderr  # 304s: nothing new
 
 
-def test_collect_without_sources_says_what_to_do(env) -> None:
+def test_collect_without_sources_says_what_to_do(env, earful) -> None:
     result = earful("collect", "--once", env=env)
     assert result.returncode == 1 and "EARFUL_CONFIG" in result.stderr
 
 
-def test_bad_environment_value_is_a_config_error(env) -> None:
+def test_bad_environment_value_is_a_config_error(env, earful) -> None:
     env["EARFUL_PORT"] = "eighty"
     result = earful("collect", "--once", env=env)
     assert result.returncode == 2 and "EARFUL_PORT" in result.stderr
 
 
-def test_serve_refuses_a_public_bind_without_keys(env) -> None:
+def test_serve_refuses_a_public_bind_without_keys(env, earful, free_port) -> None:
     result = earful("serve", "--host", "0.0.0.0", "--port", str(free_port()), env=env)
     assert result.returncode == 2 and "EARFUL_API_KEYS" in result.stderr and "--insecure" in result.stderr
 
 
-def test_demo_serves_results_offline_with_the_printed_key(env) -> None:
+def test_demo_serves_results_offline_with_the_printed_key(env, earful_command, free_port) -> None:
     port = free_port()
-    proc = subprocess.Popen([EARFUL, "demo", "--port", str(port)], env=env, stderr=subprocess.PIPE,
+    proc = subprocess.Popen([earful_command, "demo", "--port", str(port)], env=env, stderr=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, text=True)
     try:
         lines: list[str] = []
@@ -132,14 +126,15 @@ def test_demo_serves_results_offline_with_the_printed_key(env) -> None:
             proc.stderr.close()
 
 
-def test_run_collects_on_schedule_and_serves_in_one_process(tmp_path: Path, env, demo_feeds) -> None:
+def test_run_collects_on_schedule_and_serves_in_one_process(tmp_path: Path, env, demo_feeds, earful_command,
+                                                           free_port) -> None:
     from earful.demo.feeds import demo_config
 
     config = tmp_path / "earful.yaml"
     config.write_text(yaml.safe_dump(demo_config(demo_feeds)), encoding="utf-8")
     env.update({"EARFUL_CONFIG": str(config), "EARFUL_API_KEYS": "k-123"})
     port = free_port()
-    proc = subprocess.Popen([EARFUL, "run", "--port", str(port)], env=env,
+    proc = subprocess.Popen([earful_command, "run", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         total, deadline = 0, time.monotonic() + 60

@@ -28,6 +28,7 @@ class Runtime:
 
     def close(self) -> None:
         self.index.close()
+        self.state.close()
 
 
 def build_processor(settings: Settings, config: AppConfig, index: IndexBackend) -> Processor:

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import secrets
 import shlex
-import sys
 import time
 from urllib.parse import urlencode
 
+from earful.cli import say
 from earful.config import parse_config
 from earful.settings import Settings
 from search.base import IndexBackend, SearchFilters, SearchRequest
 
 
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def example_calls(index: IndexBackend) -> list[tuple[str, str, int]]:
     """(description, path, how many results it returns now) for the printed curl lines."""
-    from api.params import parse_query, parse_time
+    from api.params import parse_query
+    from api.routes.mentions import build_filters
 
     calls = []
     for description, params in (
@@ -28,9 +25,8 @@ def example_calls(index: IndexBackend) -> list[tuple[str, str, int]]:
         ("everything about outages or refunds, any brand, best matches first",
          {"q": "outage OR refund*", "limit": "5"}),
     ):
-        filters = SearchFilters(brands=[params["brand"]] if "brand" in params else [],
-                                sentiments=[params["sentiment"]] if "sentiment" in params else [],
-                                since=parse_time(params.get("since"), "since"))
+        listed = {name: [params[name]] if name in params else None for name in ("brand", "sentiment")}
+        filters = build_filters(listed["brand"], None, None, listed["sentiment"], params.get("since"), None)
         found = index.search(SearchRequest(query=parse_query(params.get("q")), filters=filters, limit=1,
                                            highlight=False)).total
         calls.append((description, f"/api/v1/mentions?{urlencode(params)}", found))

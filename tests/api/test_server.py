@@ -5,9 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,14 +14,6 @@ from urllib.parse import quote
 import pytest
 
 from search.embedded import EmbeddedIndex
-
-EARFUL = str(Path(sys.executable).parent / "earful")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def get(port: int, path: str) -> tuple[int, dict]:  # type: ignore[type-arg]
@@ -48,11 +38,11 @@ def data_dir(tmp_path: Path, make_raw) -> Path:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def server(data_dir: Path) -> Iterator[int]:
+def server(data_dir: Path, earful_command: str, free_port) -> Iterator[int]:  # type: ignore[no-untyped-def]
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EARFUL_")}
     env["EARFUL_DATA_DIR"] = str(data_dir)
-    proc = subprocess.Popen([EARFUL, "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([earful_command, "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
