@@ -27,7 +27,7 @@ class Settings(BaseSettings):
 
     user_agent: str = f"Earful/{__version__} (social listening; +https://github.com/earful/earful)"
     fetch_timeout: float = 20.0  # seconds, connect and read
-    max_fetch_bytes: int = 10 * 1024 * 1024  # larger responses are cut off and logged
+    max_fetch_bytes: int = 10 * 1024 * 1024  # larger responses are refused (source error too_large)
     fetch_workers: int = 4  # sources fetched in parallel
 
     batch_size: int = 2000  # mentions per processing batch (one index commit each)

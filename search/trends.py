@@ -30,7 +30,11 @@ class TrendBucket:
     count: int = 0
     labels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LABELS, 0))
     score_sum: float = 0.0
-    scored: int = 0
+
+    @property
+    def scored(self) -> int:
+        """Mentions with a score; unscored ones add nothing to ``score_sum``."""
+        return self.count - self.labels["unscored"]
 
     @property
     def mean_sentiment(self) -> float | None:
@@ -123,7 +127,7 @@ def _merge(result: dict[str, Any], seg_start: datetime, by_start: dict[datetime,
     found: dict[float, TrendBucket | None] = {}
 
     def bucket_at(key_ms: float) -> TrendBucket | None:
-        if key_ms not in found:  # the same keys come back once per label and once for scores
+        if key_ms not in found:  # the same keys come back once per label
             # The first bucket of a segment may start before it (the offset changed mid-bucket).
             moment = max(datetime.fromtimestamp(key_ms / 1000, tz=timezone.utc), seg_start)
             found[key_ms] = by_start.get(floor_local(moment, interval, tz).astimezone(timezone.utc))
@@ -149,6 +153,4 @@ def trend(index: IndexBackend, query: Node | None, filters: SearchFilters, *, in
         seg_filters = replace(filters, since=seg_start, until=seg_end)
         result = index.aggregate(query, seg_filters, _aggs(interval, bucket_offset_ms(interval, utc_offset)))
         _merge(result, seg_start, by_start, interval, tz)
-    for bucket in buckets:
-        bucket.scored = bucket.count - bucket.labels["unscored"]
     return buckets
