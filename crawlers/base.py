@@ -6,8 +6,8 @@ import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
-from earful.config import SourceConfig
 from earful.errors import SourceError
 from earful.models import RawMention
 from earful.settings import Settings
@@ -31,7 +31,10 @@ class CollectResult:
         self.counts[reason] = self.counts.get(reason, 0) + n
 
 
-class Collector(ABC):
+S = TypeVar("S")
+
+
+class Collector(ABC, Generic[S]):
     """Collects one kind of source. Built from settings; holds no per-source state itself."""
 
     source_type: str = ""
@@ -40,11 +43,11 @@ class Collector(ABC):
         self.settings = settings if settings is not None else Settings()
 
     @abstractmethod
-    def collect(self, source: SourceConfig, state: StateStore) -> CollectResult:
+    def collect(self, source: S, state: StateStore) -> CollectResult:
         """Fetch ``source`` and return its items; raises SourceError when it cannot be fetched."""
 
 
-CollectorFactory = Callable[[Settings], Collector]
+CollectorFactory = Callable[[Settings], Collector[Any]]
 
 # Lazy "module:attribute" references keep importing crawlers.base cheap and free of cycles.
 _REGISTRY: dict[str, str | CollectorFactory] = {
@@ -57,7 +60,7 @@ def register(source_type: str, factory: str | CollectorFactory) -> None:
     _REGISTRY[source_type] = factory
 
 
-def collector_for(source_type: str, settings: Settings | None = None) -> Collector:
+def collector_for(source_type: str, settings: Settings | None = None) -> Collector[Any]:
     """A collector for ``source_type`` built from ``settings`` (default: from the environment)."""
     try:
         factory = _REGISTRY[source_type]

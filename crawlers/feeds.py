@@ -19,7 +19,7 @@ import feedparser
 from crawlers.base import Collector, CollectResult
 from crawlers.http import fetch
 from crawlers.text import collapse, html_to_text
-from earful.config import SourceConfig
+from earful.config import FeedSource
 from earful.models import RawMention, mention_id, utcnow
 from earful.state import StateStore
 
@@ -81,7 +81,7 @@ def _host(url: str | None) -> str | None:
 class _Feed:
     """Feed-wide facts each entry falls back on."""
 
-    def __init__(self, parsed: Any, source: SourceConfig, base_url: str, now: datetime) -> None:
+    def __init__(self, parsed: Any, source: FeedSource, base_url: str, now: datetime) -> None:
         feed = _raw(parsed, "feed") or {}
         self.source = source
         self.base_url = base_url
@@ -92,7 +92,7 @@ class _Feed:
         self.brands = [source.brand] if source.brand else []
 
 
-def parse_feed(body: bytes, source: SourceConfig, *, headers: dict[str, str] | None = None,
+def parse_feed(body: bytes, source: FeedSource, *, headers: dict[str, str] | None = None,
                base_url: str | None = None, now: datetime | None = None) -> CollectResult:
     """Mentions from a feed document; bad content is skipped and counted, never raised."""
     result = CollectResult()
@@ -250,16 +250,16 @@ def _entry_lang(entry: Any) -> str | None:
         (lang for lang in (_lang(_raw(d, "language")) for d in details) if lang), None)
 
 
-def state_key(source: SourceConfig) -> str:
+def state_key(source: FeedSource) -> str:
     return f"feed:{source.name}"
 
 
-class FeedCollector(Collector):
+class FeedCollector(Collector[FeedSource]):
     """Collects one RSS/Atom/RDF feed; remembers ETag / Last-Modified between runs."""
 
     source_type = "feed"
 
-    def collect(self, source: SourceConfig, state: StateStore) -> CollectResult:
+    def collect(self, source: FeedSource, state: StateStore) -> CollectResult:
         key, url = state_key(source), str(source.url)
         saved = state.get(key) or {}
         # Validators belong to the URL they came from; after a config change start afresh.

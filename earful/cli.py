@@ -45,7 +45,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     for brand in config.brands:
         say(f"  brand {brand.id}: {brand.query}")
     for source in config.sources:
-        say(f"  source {source.name} ({source.type}, every {source.interval}s): {source.url}")
+        say(f"  source {source.name} ({source.type}, every {source.interval}s): {source.target}")
     return 0
 
 

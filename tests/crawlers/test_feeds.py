@@ -10,7 +10,7 @@ import pytest
 
 from crawlers.base import CollectResult, collector_for
 from crawlers.feeds import MAX_TEXT_CHARS, FeedCollector, html_to_text, state_key
-from earful.config import SourceConfig
+from earful.config import FeedSource
 from earful.errors import SourceError
 from earful.models import mention_id, utcnow
 from earful.settings import Settings
@@ -35,8 +35,8 @@ def state(tmp_path: Path):
         yield store
 
 
-def source(url: str, name: str = "acme-news", **extra: object) -> SourceConfig:
-    return SourceConfig(name=name, type="feed", url=url, **extra)
+def source(url: str, name: str = "acme-news", **extra: object) -> FeedSource:
+    return FeedSource(name=name, type="feed", url=url, **extra)
 
 
 def rss(items: str, channel: str = "") -> str:

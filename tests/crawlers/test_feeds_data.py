@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from crawlers.feeds import FeedCollector
-from earful.config import SourceConfig
+from earful.config import FeedSource
 from earful.models import RawMention
 from earful.settings import Settings
 from earful.state import SQLiteStateStore
@@ -33,8 +33,8 @@ def state(tmp_path: Path):
         yield store
 
 
-def _source(url: str) -> SourceConfig:
-    return SourceConfig(name="acme-news", type="feed", url=url, brand="acme")
+def _source(url: str) -> FeedSource:
+    return FeedSource(name="acme-news", type="feed", url=url, brand="acme")
 
 
 def _feedparser(relpath: str, feed_server) -> Any:
