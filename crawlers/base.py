@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from earful.config import AppConfig
 from earful.errors import SourceError
 from earful.models import RawMention
 from earful.settings import Settings
@@ -39,15 +40,21 @@ class Collector(ABC, Generic[S]):
 
     source_type: str = ""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, config: AppConfig | None = None) -> None:
         self.settings = settings if settings is not None else Settings()
+        self._config = config
+
+    @property
+    def config(self) -> AppConfig:
+        """Brands and profiles (the runtime's config; default: EARFUL_CONFIG)."""
+        return self._config if self._config is not None else self.settings.app_config
 
     @abstractmethod
     def collect(self, source: S, state: StateStore) -> CollectResult:
         """Fetch ``source`` and return its items; raises SourceError when it cannot be fetched."""
 
 
-CollectorFactory = Callable[[Settings], Collector[Any]]
+CollectorFactory = Callable[[Settings, AppConfig | None], Collector[Any]]
 
 # Lazy "module:attribute" references keep importing crawlers.base cheap and free of cycles.
 _REGISTRY: dict[str, str | CollectorFactory] = {
@@ -60,7 +67,8 @@ def register(source_type: str, factory: str | CollectorFactory) -> None:
     _REGISTRY[source_type] = factory
 
 
-def collector_for(source_type: str, settings: Settings | None = None) -> Collector[Any]:
+def collector_for(source_type: str, settings: Settings | None = None,
+                  config: AppConfig | None = None) -> Collector[Any]:
     """A collector for ``source_type`` built from ``settings`` (default: from the environment)."""
     try:
         factory = _REGISTRY[source_type]
@@ -71,4 +79,4 @@ def collector_for(source_type: str, settings: Settings | None = None) -> Collect
     if isinstance(factory, str):
         module, _, attr = factory.partition(":")
         factory = getattr(importlib.import_module(module), attr)
-    return factory(settings if settings is not None else Settings())
+    return factory(settings if settings is not None else Settings(), config)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 
 from crawlers.base import collector_for
-from earful.config import SourceConfig
+from earful.config import AppConfig, SourceConfig
 from earful.errors import EarfulError, SourceError
 from earful.models import RawMention
 from earful.settings import Settings
@@ -52,12 +52,12 @@ def retry_spooled(queue: MentionQueue, spool: Spool) -> RunStats:
 
 
 def collect_source(source: SourceConfig, *, settings: Settings, state: StateStore, queue: MentionQueue,
-                   spool: Spool, progress: Progress | None = None) -> RunStats:
+                   spool: Spool, config: AppConfig | None = None, progress: Progress | None = None) -> RunStats:
     """Collect one source now. Errors are recorded in its health, never raised."""
     started = datetime.now(timezone.utc)
     stats, error, not_modified = RunStats(), None, False
     try:
-        result = collector_for(source.type, settings).collect(source, state)
+        result = collector_for(source.type, settings, config).collect(source, state)
     except SourceError as exc:
         stats.errors[exc.kind] += 1
         error = str(exc)

@@ -36,7 +36,7 @@ def collect_all(runtime: Runtime, sources: Sequence[SourceConfig], progress: Pro
 
     def one(source: SourceConfig) -> RunStats:
         nonlocal done
-        stats = collect_source(source, settings=runtime.settings, state=runtime.state,
+        stats = collect_source(source, settings=runtime.settings, state=runtime.state, config=runtime.config,
                                queue=runtime.queue, spool=runtime.spool)
         with lock:
             done += 1
