@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 import threading
@@ -16,6 +17,10 @@ if TYPE_CHECKING:
     from earful.settings import Settings
 
 logger = logging.getLogger("earful")
+
+# Modules under earful/commands that add their own subcommands (each has ``register(subparsers)``).
+COMMAND_MODULES: tuple[str, ...] = (
+)
 
 
 def say(message: str) -> None:
@@ -166,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = config_sub.add_parser("check", help="validate a YAML config without running")
     check.add_argument("file")
     check.set_defaults(func=cmd_config_check)
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"earful.commands.{module}").register(sub)
     return parser
 
 
