@@ -9,10 +9,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.deps import require_api_key
-from api.routes import health, mentions, trends
+from api.routes import health, mentions, sources, trends
 from earful import __version__
 from earful.errors import BadRequest, IndexUnavailable
 from earful.settings import Settings
+from earful.state import StateStore
 from search.base import IndexBackend
 
 logger = logging.getLogger(__name__)
@@ -26,15 +27,20 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
-def create_app(settings: Settings, index: IndexBackend) -> FastAPI:
-    """The API over ``index``; routes under /api/ need a key when EARFUL_API_KEYS is set."""
+def create_app(settings: Settings, index: IndexBackend, state: StateStore | None = None) -> FastAPI:
+    """The API over ``index``; routes under /api/ need a key when EARFUL_API_KEYS is set.
+
+    ``state`` (source health) is opened from settings on first use when not given.
+    """
     app = FastAPI(title="Earful", version=__version__,
                   description="Search, trends and health of the mentions Earful has collected.")
     app.state.settings = settings
     app.state.index = index
+    app.state.state_store = state
     secured = [Depends(require_api_key)]
     app.include_router(mentions.router, prefix="/api/v1", dependencies=secured)
     app.include_router(trends.router, prefix="/api/v1", dependencies=secured)
+    app.include_router(sources.router, prefix="/api/v1", dependencies=secured)
     app.include_router(health.router)
 
     @app.exception_handler(BadRequest)

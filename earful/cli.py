@@ -20,6 +20,7 @@ logger = logging.getLogger("earful")
 
 # Modules under earful/commands that add their own subcommands (each has ``register(subparsers)``).
 COMMAND_MODULES: tuple[str, ...] = (
+    "sources",
 )
 
 

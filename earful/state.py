@@ -11,7 +11,10 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:
+    from earful.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -130,3 +133,8 @@ class SQLiteStateStore(StateStore):
             logger.warning("state %s in %s is not a JSON object; ignoring it", key, self.path)
             return None
         return value
+
+
+def open_state(settings: Settings) -> StateStore:
+    """The state store settings ask for: SQLite under EARFUL_DATA_DIR (Redis when EARFUL_REDIS_URL is set)."""
+    return SQLiteStateStore(settings.state_path)

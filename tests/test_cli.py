@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -70,6 +71,14 @@ def test_collect_once_then_search_then_collect_again(tmp_path: Path, env, demo_f
     assert int(re.search(r"(\d+) mentions match", found.stderr).group(1)) > 0  # type: ignore[union-attr]
     again = earful("collect", "--once", env=env)
     assert again.returncode == 0 and "done: collected 0" in again.stderr  # 304s: nothing new
+    table = earful("sources", env=env)
+    assert table.returncode == 0, table.stderr
+    first_source = yaml.safe_load(config.read_text())["sources"][0]["name"]
+    row = next(line for line in table.stdout.splitlines() if line.startswith(first_source))
+    assert "not_modified" in row and "ago" in row and "in 1" in row  # last run, next run in ~15m
+    as_json = json.loads(earful("sources", "--json", env=env).stdout)
+    assert sum(s["total_collected"] for s in as_json) == collected
+    assert all(s["runs"] == 2 and s["status"] == "not_modified" for s in as_json)
 
 
 def test_collect_without_sources_says_what_to_do(env, earful) -> None:

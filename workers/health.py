@@ -34,6 +34,7 @@ def record_run(state: StateStore, source_name: str, stats: RunStats, *, interval
         "last_dropped": dict(stats.dropped),
         "total_collected": health.get("total_collected", 0) + stats.collected,
         "total_indexed": health.get("total_indexed", 0) + stats.indexed,
+        "total_duplicates": health.get("total_duplicates", 0) + stats.duplicates,
         "errors_by_kind": errors,
         "next_run_at": (started + timedelta(seconds=interval)).isoformat(),
     })

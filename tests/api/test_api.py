@@ -153,3 +153,31 @@ def test_exact_copies_are_counted_once_unless_asked_for(index, client: TestClien
     both = client.get("/api/v1/mentions", params={"q": "outage", "include_duplicates": "true"}).json()
     assert (once["total"], both["total"]) == (1, 2)
     assert {i["id"]: i["duplicate_of"] for i in both["items"]} == {"a1": None, "a1-copy": "a1"}
+
+
+def test_sources_show_health_of_each_configured_source(tmp_path: Path, index, settings: Settings) -> None:
+    from earful.state import SQLiteStateStore
+    from workers.health import record_run
+    from workers.stats import RunStats
+
+    config = tmp_path / "earful.yaml"
+    config.write_text("brands: [{id: acme, name: Acme, query: acme}]\n"
+                      "sources:\n"
+                      "  - {name: news, type: feed, url: 'http://127.0.0.1:1/rss'}\n"
+                      "  - {name: acme-reviews, type: reviews, brand: acme, urls: ['http://127.0.0.1:1/p']}\n",
+                      encoding="utf-8")
+    configured = settings.model_copy(update={"config": config, "api_keys": ["k1"]})
+    state = SQLiteStateStore(configured.state_path)
+    stats = RunStats(collected=5, duplicates=1, indexed=4)
+    stats.errors["parse"] = 1
+    record_run(state, "news", stats, interval=900, started=datetime(2026, 11, 1, tzinfo=timezone.utc))
+    client = TestClient(create_app(configured, index, state))
+    assert client.get("/api/v1/sources").status_code == 401
+    response = client.get("/api/v1/sources", headers={"Authorization": "Bearer k1"})
+    assert response.status_code == 200
+    body = {s["name"]: s for s in response.json()}
+    assert body["news"]["status"] == "ok" and body["news"]["last_collected"] == 5
+    assert body["news"]["last_duplicates"] == 1 and body["news"]["errors_by_kind"] == {"parse": 1}
+    assert body["news"]["next_run_at"].startswith("2026-11-01T00:15")
+    assert body["acme-reviews"]["status"] == "never_run" and body["acme-reviews"]["type"] == "reviews"
+    state.close()
