@@ -36,10 +36,14 @@ class QuerySyntaxError(EarfulError):
 
 
 class SourceError(EarfulError):
-    """A source could not be fetched or read; ``kind`` groups errors for source health."""
+    """A source could not be fetched or read; ``kind`` groups errors for source health.
 
-    def __init__(self, message: str, *, kind: str = "fetch") -> None:
+    ``retry_after`` (seconds) is how long the source asked us to wait before the next try.
+    """
+
+    def __init__(self, message: str, *, kind: str = "fetch", retry_after: float | None = None) -> None:
         self.kind = kind
+        self.retry_after = retry_after
         super().__init__(message)
 
 

@@ -56,11 +56,13 @@ def collect_source(source: SourceConfig, *, settings: Settings, state: StateStor
     """Collect one source now. Errors are recorded in its health, never raised."""
     started = datetime.now(timezone.utc)
     stats, error, not_modified = RunStats(), None, False
+    retry_after: float | None = None
+    partial = False  # part of the source failed; what was collected is still kept
     try:
         result = collector_for(source.type, settings, config).collect(source, state)
     except SourceError as exc:
         stats.errors[exc.kind] += 1
-        error = str(exc)
+        error, retry_after = str(exc), exc.retry_after
         logger.warning("source %s: %s", source.name, exc)
     else:
         not_modified = result.not_modified
@@ -71,11 +73,19 @@ def collect_source(source: SourceConfig, *, settings: Settings, state: StateStor
                         ", ".join(f"{reason} {n}" for reason, n in sorted(result.counts.items())))
         if result.errors:
             stats.errors["parse"] += len(result.errors)
+        for failure in result.failures:
+            logger.warning("source %s: %s", source.name, failure)
+            stats.errors[failure.kind] += 1
+        if result.failures:
+            partial = True
+            error = "; ".join(str(failure) for failure in result.failures)
+            retry_after = max((f.retry_after for f in result.failures if f.retry_after), default=None)
         stats.add(deliver(queue, spool, result.mentions, settings.batch_size))
         stats.collected += sum(result.skipped.values())
         stats.dropped.update(result.skipped)
     record_run(state, source.name, stats, interval=source.interval, started=started,
-               error=error, not_modified=not_modified)
+               error=error, not_modified=not_modified, retry_after=retry_after,
+               partial=partial)
     if progress:
         status = f"error: {error}" if error else ("not modified" if not_modified else stats.summary())
         progress(f"{source.name}: {status}")

@@ -16,17 +16,26 @@ def load_health(state: StateStore, source_name: str) -> dict[str, Any]:
 
 
 def record_run(state: StateStore, source_name: str, stats: RunStats, *, interval: int,
-               started: datetime, error: str | None = None, not_modified: bool = False) -> dict[str, Any]:
+               started: datetime, error: str | None = None, not_modified: bool = False,
+               retry_after: float | None = None, partial: bool = False) -> dict[str, Any]:
+    """Add one run to the source's health; ``retry_after`` (seconds) holds the next run back.
+
+    ``partial``: the run failed in part (``error`` says what) but kept what it collected.
+    """
     health = load_health(state, source_name)
     errors = dict(health.get("errors_by_kind", {}))
     for kind, count in stats.errors.items():
         errors[kind] = errors.get(kind, 0) + count
     finished = datetime.now(timezone.utc)
+    next_run = started + timedelta(seconds=interval)
+    if retry_after:
+        next_run = max(next_run, finished + timedelta(seconds=retry_after))
     health.update({
         "runs": health.get("runs", 0) + 1,
         "last_run_at": started.isoformat(),
         "last_duration_s": round((finished - started).total_seconds(), 3),
         "last_status": "error" if error else ("not_modified" if not_modified else "ok"),
+        "last_partial": bool(error) and partial,
         "last_error": error,
         "last_collected": stats.collected,
         "last_indexed": stats.indexed,
@@ -36,7 +45,7 @@ def record_run(state: StateStore, source_name: str, stats: RunStats, *, interval
         "total_indexed": health.get("total_indexed", 0) + stats.indexed,
         "total_duplicates": health.get("total_duplicates", 0) + stats.duplicates,
         "errors_by_kind": errors,
-        "next_run_at": (started + timedelta(seconds=interval)).isoformat(),
+        "next_run_at": next_run.isoformat(),
     })
     if not error:
         health["last_success_at"] = finished.isoformat()

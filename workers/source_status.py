@@ -11,7 +11,7 @@ from earful.config import AppConfig
 from earful.state import StateStore
 from workers.health import PREFIX, load_health
 
-Status = Literal["never_run", "ok", "not_modified", "error", "disabled", "not_configured"]
+Status = Literal["never_run", "ok", "not_modified", "partial", "error", "disabled", "not_configured"]
 
 
 class SourceStatus(BaseModel):
@@ -45,6 +45,8 @@ def _status(health: dict[str, Any], enabled: bool, configured: bool) -> Status:
     if not enabled:
         return "disabled"
     last = health.get("last_status")
+    if last == "error" and health.get("last_partial"):
+        return "partial"  # failed in part, kept what it collected
     return last if last in ("ok", "not_modified", "error") else "never_run"
 
 

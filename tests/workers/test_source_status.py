@@ -35,6 +35,8 @@ def test_runs_add_up_and_every_source_is_listed_in_config_order(tmp_path) -> Non
     failed.errors["rate_limited"] = 1
     record_run(state, "reddit-acme", failed, interval=900, started=started, error="429 Too Many Requests")
     record_run(state, "old-feed", RunStats(collected=1, indexed=1), interval=60, started=started)
+    record_run(state, "reviews-acme", RunStats(collected=3, indexed=3), interval=900, started=started,
+               error="page 2: 404", partial=True)
 
     statuses = {s.name: s for s in source_statuses(config, state)}
     assert list(statuses) == ["news", "reddit-acme", "reviews-acme", "old-feed"]
@@ -48,10 +50,21 @@ def test_runs_add_up_and_every_source_is_listed_in_config_order(tmp_path) -> Non
     assert reddit.last_error == "429 Too Many Requests" and reddit.last_success_at is None
     assert "r/acme" in reddit.target
     reviews = statuses["reviews-acme"]
-    assert reviews.status == "disabled" and reviews.runs == 0 and reviews.next_run_at is None
+    assert reviews.status == "disabled" and reviews.runs == 1 and reviews.next_run_at is None
     assert reviews.brand == "acme"
     old = statuses["old-feed"]
     assert old.status == "not_configured" and not old.configured and old.total_collected == 1
+    state.close()
+
+
+def test_a_run_that_failed_in_part_is_partial_not_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    config = parse_config(CONFIG)
+    state = SQLiteStateStore(tmp_path / "state.sqlite3")
+    started = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
+    record_run(state, "news", RunStats(collected=3, indexed=3), interval=900, started=started,
+               error="one of two queries failed: 404", partial=True)
+    [news, *_] = source_statuses(config, state)
+    assert news.status == "partial" and news.last_collected == 3 and news.last_error
     state.close()
 
 
