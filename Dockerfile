@@ -1,4 +1,5 @@
 FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY earful ./earful
@@ -8,4 +9,5 @@ COPY search ./search
 COPY api ./api
 RUN pip install --no-cache-dir -c constraints.txt .
 EXPOSE 8000
+# One image, every role: `earful run` (embedded), or `earful serve|worker|scheduler` (docker-compose.yml).
 CMD ["earful", "run", "--host", "0.0.0.0"]

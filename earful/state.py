@@ -136,5 +136,9 @@ class SQLiteStateStore(StateStore):
 
 
 def open_state(settings: Settings) -> StateStore:
-    """The state store settings ask for: SQLite under EARFUL_DATA_DIR (Redis when EARFUL_REDIS_URL is set)."""
+    """Redis when EARFUL_REDIS_URL is set (shared by every process), else SQLite under EARFUL_DATA_DIR."""
+    if settings.redis_url:
+        from earful.state_redis import RedisStateStore
+
+        return RedisStateStore.from_url(settings.redis_url)
     return SQLiteStateStore(settings.state_path)

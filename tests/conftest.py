@@ -82,3 +82,60 @@ def brands_config():  # type: ignore[no-untyped-def]
         {"id": "globex", "name": "Globex", "query": "globex OR גלובקס", "competitors": ["acme"]},
         {"id": "initech", "name": "Initech", "query": "initech AND NOT \"initech tower\""},
     ]})
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real redis-server on a free 127.0.0.1 port, no persistence; yields its URL.
+
+    Missing redis-server skips on a laptop and fails under CI (scripts/test.sh installs it).
+    """
+    import shutil
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server") or ("/usr/bin/redis-server"
+                                             if Path("/usr/bin/redis-server").exists() else None)
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is missing: scripts/test.sh installs it with apt-get")
+        pytest.skip("redis-server not installed (apt-get install redis-server)")
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    log = workdir / "redis.log"
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
+                             "--save", "", "--appendonly", "no", "--logfile", str(log)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"redis-server did not start: {log.read_text() if log.exists() else 'no log'}")
+        time.sleep(0.05)
+    try:
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """URL of database 0 on the session's redis-server, emptied before the test."""
+    import redis
+
+    url = f"{redis_server}/0"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+    return url

@@ -12,6 +12,7 @@ class RunStats:
     dropped: Counter[str] = field(default_factory=Counter)  # reason -> count
     duplicates: int = 0
     indexed: int = 0
+    queued: int = 0  # handed to workers, processed later (distributed mode)
     errors: Counter[str] = field(default_factory=Counter)  # kind -> count
 
     def add(self, other: RunStats) -> None:
@@ -19,15 +20,18 @@ class RunStats:
         self.dropped.update(other.dropped)
         self.duplicates += other.duplicates
         self.indexed += other.indexed
+        self.queued += other.queued
         self.errors.update(other.errors)
 
     def as_dict(self) -> dict[str, object]:
         return {"collected": self.collected, "dropped": dict(self.dropped),
-                "duplicates": self.duplicates, "indexed": self.indexed, "errors": dict(self.errors)}
+                "duplicates": self.duplicates, "indexed": self.indexed, "queued": self.queued,
+                "errors": dict(self.errors)}
 
     def summary(self) -> str:
         dropped = ", ".join(f"{reason} {n}" for reason, n in sorted(self.dropped.items())) or "none"
         errors = ", ".join(f"{kind} {n}" for kind, n in sorted(self.errors.items())) or "none"
         return (f"collected {self.collected} · dropped {sum(self.dropped.values())} ({dropped}) · "
                 f"duplicates {self.duplicates} · indexed {self.indexed} · "
+                + (f"queued {self.queued} · " if self.queued else "") +
                 f"errors {sum(self.errors.values())} ({errors})")
