@@ -21,6 +21,10 @@ logger = logging.getLogger("earful")
 # Modules under earful/commands that add their own subcommands (each has ``register(subparsers)``).
 COMMAND_MODULES: tuple[str, ...] = (
     "sources",
+    "distributed",
+    "index",
+    "evaluate",
+    "refine",
 )
 
 
@@ -56,6 +60,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
+    from workers.refine import open_refiner
     from workers.runtime import open_runtime
     from workers.scheduler import collect_all
 
@@ -70,6 +75,9 @@ def cmd_collect(args: argparse.Namespace) -> int:
         say(f"collecting {len(sources)} sources into {settings.data_dir} …")
         stats = collect_all(runtime, sources, say)
         say(f"done: {stats.summary()}")
+        refiner = open_refiner(settings, lambda: runtime.index)
+        if refiner is not None:
+            refiner.run_once(say)
         return 0
     finally:
         runtime.close()
@@ -90,6 +98,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from earful.serve import check_bind, serve_api
+    from workers.refine import open_refiner, start_refiner
     from workers.runtime import open_runtime
     from workers.scheduler import run_forever
 
@@ -103,6 +112,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     scheduler = threading.Thread(target=run_forever, args=(runtime, stop), kwargs={"progress": say},
                                  name="scheduler", daemon=True)
     scheduler.start()
+    refiner = open_refiner(settings, lambda: runtime.index)
+    refining = start_refiner(refiner, stop) if refiner is not None else None
     say(f"collecting {len(runtime.config.sources)} sources on schedule; "
         f"API on http://{host}:{port} (OpenAPI: /docs)")
     try:
@@ -110,6 +121,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         stop.set()
         scheduler.join(timeout=30)
+        if refining is not None:
+            refining.join(timeout=30)
         runtime.close()
     return 0
 

@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     max_fetch_bytes: int = 10 * 1024 * 1024  # larger responses are refused (source error too_large)
     fetch_workers: int = 4  # sources fetched in parallel
 
+    # Scrapy crawls (reviews and web sources)
+    crawl_concurrency_per_domain: int = Field(default=4, ge=1, le=64)  # parallel requests to one site
+    crawl_delay: float = Field(default=0.25, ge=0.0)  # seconds between requests to one site
+    crawl_autothrottle: bool = True  # slow down further when the site answers slowly
+    crawl_retries: int = Field(default=3, ge=0, le=10)  # retries of 5xx/429/timeouts, with growing waits
+    crawl_timeout: int = Field(default=3600, ge=10)  # a crawl is stopped after this many seconds
+
     # Reddit (read-only API access; an "app" of type script at reddit.com/prefs/apps)
     reddit_client_id: str | None = None
     reddit_client_secret: SecretStr | None = None
@@ -45,13 +52,39 @@ class Settings(BaseSettings):
     es_ca_certs: Path | None = None  # CA bundle for a self-signed cluster certificate
     es_verify_certs: bool = True
     es_index_prefix: str = "earful"
+    es_timeout: float = 30.0  # seconds per request
+    es_rollover_max_age: str = "30d"  # the write index rolls over when older than this …
+    es_rollover_max_size: str = "50gb"  # … or when its primary shard is larger than this
+    es_replicas: int | None = None  # replicas per index; None keeps the cluster default
 
     # Redis: setting redis_url sends collected batches to RQ workers instead of processing inline
+    # and keeps crawl state in Redis, so the API, workers and one scheduler can run apart
     redis_url: str | None = None
+    mention_queue: str = "mentions"  # RQ queue that collected batches go to
+    worker_queues: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["mentions"])
+    job_retries: int = 3  # a failed job is retried this often, then kept in RQ's failed registry
+    job_retry_intervals: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [10, 60, 300])
+    job_timeout: int = 900  # seconds one batch may take in a worker
+
+    # Mail for alert emails (compose ships a local mail catcher)
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_from: str = "earful@localhost"
 
     batch_size: int = 2000  # mentions per processing batch (one index commit each)
     positive_threshold: float = 0.1  # score above this is positive
     negative_threshold: float = -0.1  # score below this is negative
+
+    # Sentiment: "lang:scorer,…" with "*" for every other language (scorers: textblob, vader, e5,
+    # e5-mlp). Slow scorers (e5) run in the background refiner; at intake a language gets its
+    # provisional scorer's score (or none) until refined. Neutral bands: "lang:0.2,…", |score| ≤ band
+    # is neutral for that language's scorer (else the scorer's own band, else the thresholds above).
+    sentiment_scorers: Annotated[dict[str, str], NoDecode] = Field(default_factory=lambda: {"*": "e5"})
+    sentiment_provisional_scorers: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=lambda: {"en": "vader"})
+    sentiment_neutral_bands: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict)
+    sentiment_refine: bool = True  # False: slow scorers run inline at intake (no background refiner)
+    refine_batch_size: int = Field(default=64, ge=1)  # mentions per refine batch (one index write)
 
     @field_validator("api_keys", mode="before")
     @classmethod
@@ -59,6 +92,25 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [key.strip() for key in value.split(",") if key.strip()]
         return value
+
+    @field_validator("worker_queues", "job_retry_intervals", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("sentiment_scorers", "sentiment_provisional_scorers", "sentiment_neutral_bands",
+                     mode="before")
+    @classmethod
+    def _split_mapping(cls, value: object) -> object:
+        """"en:e5,*:e5" → {"en": "e5", "*": "e5"}; an empty string is an empty mapping."""
+        if not isinstance(value, str):
+            return value
+        pairs = [item.split(":", 1) for item in value.split(",") if item.strip()]
+        if any(len(pair) != 2 or not pair[0].strip() or not pair[1].strip() for pair in pairs):
+            raise ValueError(f"expected 'lang:value,…' (e.g. 'en:e5,*:e5'), got {value!r}")
+        return {lang.strip(): choice.strip() for lang, choice in pairs}
 
     @cached_property
     def app_config(self) -> AppConfig:

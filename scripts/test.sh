@@ -16,6 +16,20 @@ fi
 echo "ruff and mypy …" >&2
 .venv/bin/ruff check --quiet .
 .venv/bin/mypy --no-error-summary earful crawlers workers search api
+# A local Elasticsearch-compatible emulator (noida-db) for the Elasticsearch backend's tests,
+# on a free port, stopped on exit. EARFUL_TEST_REQUIRE_ES makes an unreachable one a failure.
+es_dir="$(mktemp -d)"
+es_port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+setsid .venv/bin/noida-db start --data-dir "$es_dir/data" --only elasticsearch --elasticsearch-port "$es_port" \
+  >"$es_dir/noida-db.log" 2>&1 &
+es_pid=$!
+stop_es() { kill -TERM -- "-$es_pid" 2>/dev/null || true; wait "$es_pid" 2>/dev/null || true; rm -rf "$es_dir"; }
+trap stop_es EXIT
+export EARFUL_TEST_ES_URL="http://127.0.0.1:$es_port" EARFUL_TEST_REQUIRE_ES=1
+es_up() { .venv/bin/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+  "$EARFUL_TEST_ES_URL/" >/dev/null 2>&1; }
+for _ in $(seq 1 150); do es_up && break; sleep 0.2; done
+es_up || { echo "noida-db did not answer on $EARFUL_TEST_ES_URL; its log:" >&2; cat "$es_dir/noida-db.log" >&2; }
 set +e
 .venv/bin/python -m pytest "$@"
 rc=$?

@@ -7,7 +7,11 @@ from search.base import IndexBackend
 
 
 def open_index(settings: Settings, *, writable: bool) -> IndexBackend:
-    """The embedded tantivy index under EARFUL_DATA_DIR (Elasticsearch joins here later)."""
+    """Elasticsearch when EARFUL_ES_URL is set, else the embedded tantivy index under EARFUL_DATA_DIR."""
+    if settings.es_url:
+        from search.elasticsearch import ElasticsearchIndex
+
+        return ElasticsearchIndex.from_settings(settings, writable=writable)
     from search.embedded import EmbeddedIndex
 
     return EmbeddedIndex(settings.index_dir, writable=writable)
