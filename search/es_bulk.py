@@ -38,6 +38,11 @@ class BulkWriteError(IndexUnavailable):
         super().__init__(message)
         self.failures = failures
 
+    @property
+    def permanent(self) -> bool:
+        """Every failure is a rejection of the document itself: resending the same batch cannot help."""
+        return bool(self.failures) and all(400 <= f.status < 500 and f.status != 429 for f in self.failures)
+
 
 @dataclass
 class BulkResult:

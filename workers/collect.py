@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from crawlers.base import collector_for
 from earful.config import AppConfig, SourceConfig
-from earful.errors import EarfulError, SourceError
+from earful.errors import EarfulError, IndexUnavailable, SourceError
 from earful.models import RawMention
 from earful.settings import Settings
 from earful.state import StateStore
@@ -38,15 +38,24 @@ def deliver(queue: MentionQueue, spool: Spool, mentions: Sequence[RawMention], b
 
 
 def retry_spooled(queue: MentionQueue, spool: Spool) -> RunStats:
-    """Process batches left over from failed runs; each is removed only once stored."""
+    """Process batches left over from failed runs; each is removed only once stored.
+
+    An unreachable index stops the retry (the next run tries again). A batch the index rejects
+    for what it contains is set aside under ``spool/rejected`` so it cannot block the batches behind it.
+    """
     stats = RunStats()
     for path, batch in spool.pending():
         try:
             stats.add(queue.enqueue(batch))
         except Exception as exc:  # keep the file; try again next run
-            logger.error("spooled batch %s still cannot be processed: %s", path.name, exc)
             stats.errors["processing"] += 1
-            break
+            if isinstance(exc, IndexUnavailable) and not getattr(exc, "permanent", False):
+                logger.error("spooled batch %s still cannot be processed: %s", path.name, exc)
+                break
+            kept = spool.set_aside(path)
+            logger.error("spooled batch %s was rejected (%s: %s); kept in %s for inspection, no longer retried",
+                         path.name, type(exc).__name__, exc, kept)
+            continue
         path.unlink()
     return stats
 

@@ -1,12 +1,18 @@
-"""Wiring: builds the index, state, queue and processor that settings ask for."""
+"""Wiring: builds the index, state, queue and processor that settings ask for.
+
+Embedded (default): SQLite state, batches processed inline into the index this process writes.
+Distributed (EARFUL_REDIS_URL): Redis state, batches queued for ``earful worker``; this process
+never opens the index writer, and opens the index read-only only if something reads it (the API).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import fcntl
+from pathlib import Path
 
 from earful.config import AppConfig
 from earful.settings import Settings
-from earful.state import SQLiteStateStore, StateStore
+from earful.state import StateStore, open_state
 from search.base import IndexBackend
 from search.factory import open_index
 from workers.language import FastTextDetector
@@ -17,31 +23,66 @@ from workers.sentiment import default_router
 from workers.spool import Spool
 
 
-@dataclass
 class Runtime:
-    settings: Settings
-    config: AppConfig
-    index: IndexBackend
-    state: StateStore
-    queue: MentionQueue
-    spool: Spool
+    """What a collecting process holds. ``index`` opens on first use when not given."""
+
+    def __init__(self, settings: Settings, config: AppConfig, index: IndexBackend | None,
+                 state: StateStore, queue: MentionQueue, spool: Spool, *, index_writable: bool = False) -> None:
+        self.settings = settings
+        self.config = config
+        self.state = state
+        self.queue = queue
+        self.spool = spool
+        self._index = index
+        self._index_writable = index_writable
+
+    @property
+    def index(self) -> IndexBackend:
+        if self._index is None:
+            self._index = open_index(self.settings, writable=self._index_writable)
+        return self._index
+
+    @property
+    def index_opened(self) -> bool:
+        return self._index is not None
 
     def close(self) -> None:
-        self.index.close()
+        if self._index is not None:
+            self._index.close()
         self.state.close()
 
 
 def build_processor(settings: Settings, config: AppConfig, index: IndexBackend) -> Processor:
-    router = default_router(settings.positive_threshold, settings.negative_threshold)
-    return Processor(BrandMatcher(config.brands), FastTextDetector(), router, index)
+    from workers.refine import open_refine_queue
+
+    router = default_router(settings=settings)
+    return Processor(BrandMatcher(config.brands), FastTextDetector(), router, index,
+                     refine_queue=open_refine_queue(settings, router))
 
 
 def open_runtime(settings: Settings, config: AppConfig | None = None) -> Runtime:
     """Everything a collecting process needs; the config (default: EARFUL_CONFIG) is validated first."""
     config = config if config is not None else settings.app_config
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    spool = Spool(settings.data_dir / "spool")
+    if settings.redis_url:
+        from workers.rq_queue import RQQueue
+
+        return Runtime(settings, config, None, open_state(settings), RQQueue(settings), spool)
     index = open_index(settings, writable=True)
     queue = InlineQueue(build_processor(settings, config, index))
-    return Runtime(settings=settings, config=config, index=index,
-                   state=SQLiteStateStore(settings.state_path), queue=queue,
-                   spool=Spool(settings.data_dir / "spool"))
+    return Runtime(settings, config, index, open_state(settings), queue, spool)
+
+
+def writer_lock_held(settings: Settings) -> bool:
+    """Whether another process holds the embedded index's writer lock (tantivy flocks this file)."""
+    lock = Path(settings.index_dir) / ".tantivy-writer.lock"
+    if not lock.is_file():
+        return False
+    with lock.open("rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False

@@ -42,5 +42,12 @@ class Spool:
                 logger.error("spooled batch %s is unreadable (%s); moved aside as .bad", path, exc)
                 path.replace(path.with_suffix(".bad"))
 
+    def set_aside(self, path: Path) -> Path:
+        """Move a batch the index keeps rejecting to ``rejected/``: kept for a person, no longer retried."""
+        target = self.directory / "rejected" / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        path.replace(target)
+        return target
+
     def __len__(self) -> int:
         return len(list(self.directory.glob("*.jsonl"))) if self.directory.is_dir() else 0

@@ -94,3 +94,37 @@ def test_a_source_that_cannot_be_fetched_is_recorded_not_raised(settings: Settin
     assert health["last_status"] == "error" and health["errors_by_kind"] == {"connection": 1}
     assert "127.0.0.1:9" in health["last_error"] or "connect" in health["last_error"].lower()
     runtime.close()
+
+
+class PickyQueue(InlineQueue):
+    """Processes for real, but the index 'rejects' any batch holding a mention titled 'poison'."""
+
+    def __init__(self, processor, *, down: bool = False) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(processor)
+        self.down = down
+
+    def enqueue(self, batch):  # type: ignore[no-untyped-def]
+        if self.down:
+            raise IndexUnavailable("connection refused (simulated)")
+        if any(raw.title == "poison" for raw in batch):
+            raise ValueError("mapping rejects this document (simulated)")
+        return super().enqueue(batch)
+
+
+def test_a_rejected_spooled_batch_is_set_aside_and_does_not_block_the_rest(settings: Settings, make_raw,
+                                                                           brands_config) -> None:
+    from workers.collect import retry_spooled
+
+    settings.data_dir.mkdir(parents=True)
+    index = EmbeddedIndex(settings.index_dir)
+    spool = Spool(settings.data_dir / "spool")
+    bad = spool.put([make_raw("p1", title="poison", text="acme")])
+    spool.put([make_raw("g1", title="fine", text="acme mobile works")])
+    queue = PickyQueue(build_processor(settings, brands_config, index), down=True)
+    stopped = retry_spooled(queue, spool)
+    assert stopped.errors["processing"] == 1 and len(spool) == 2  # index down: stop, keep both
+    queue.down = False
+    stats = retry_spooled(queue, spool)
+    assert len(spool) == 0 and stats.indexed == 1 and stats.errors["processing"] == 1
+    assert (spool.directory / "rejected" / bad.name).exists()  # kept for a person, not lost
+    assert index.count() == 1
