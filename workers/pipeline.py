@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from earful.errors import EarfulError
 from earful.models import Mention, RawMention
@@ -11,30 +13,58 @@ from search.base import IndexBackend
 from workers.language import LanguageDetector, choose_language
 from workers.normalize import content_hash, normalize
 from workers.rules import BrandMatcher
-from workers.sentiment import SentimentRouter
+from workers.sentiment import SentimentRouter, is_pending
 from workers.stats import RunStats
 
+if TYPE_CHECKING:
+    from workers.refine import RefineQueue
+
 logger = logging.getLogger(__name__)
+
+# Held around read-compare-write of stored mentions, so the refiner never overwrites a newer
+# version written by the processor in the same process.
+WRITE_LOCK = threading.RLock()
+
+
+def scoring_input(mentions: Sequence[Mention]) -> tuple[list[tuple[str | None, str]], list[float | None]]:
+    """What the sentiment router scores: (lang, title + text) and the 0..1 rating, if any."""
+    items = [(m.lang, f"{m.title}\n{m.text}") for m in mentions]
+    stars = [m.rating.normalized if m.rating is not None else None for m in mentions]
+    return items, stars
 
 
 class Processor:
     """Turns collected RawMentions into stored Mentions. Safe to re-run on the same input."""
 
     def __init__(self, matcher: BrandMatcher, detector: LanguageDetector,
-                 sentiment: SentimentRouter, index: IndexBackend) -> None:
+                 sentiment: SentimentRouter, index: IndexBackend,
+                 refine_queue: RefineQueue | None = None) -> None:
+        """With a ``refine_queue``, slow scorers are left to the background refiner."""
         self.matcher = matcher
         self.detector = detector
         self.sentiment = sentiment
         self.index = index
+        self.refine_queue = refine_queue
 
     def process(self, raws: Sequence[RawMention]) -> RunStats:
         stats = RunStats(collected=len(raws))
         mentions = self._enrich(raws, stats)
-        mentions = self._dedupe(mentions, stats)
-        if mentions:
-            # IndexUnavailable propagates: the caller keeps the batch and retries it.
-            stats.indexed = self.index.upsert(mentions)
+        with WRITE_LOCK:
+            mentions = self._dedupe(mentions, stats)
+            if mentions:
+                # IndexUnavailable propagates: the caller keeps the batch and retries it.
+                stats.indexed = self.index.upsert(mentions)
+        self._queue_refinement(mentions)
         return stats
+
+    def _queue_refinement(self, mentions: Sequence[Mention]) -> None:
+        pending = [m.id for m in mentions if is_pending(m.sentiment)]
+        if not pending or self.refine_queue is None:
+            return
+        try:
+            self.refine_queue.add(pending)
+        except Exception:  # indexed with a provisional score: worse, but nothing is lost
+            logger.exception("could not queue %d mentions for sentiment refinement", len(pending))
 
     def _enrich(self, raws: Sequence[RawMention], stats: RunStats) -> list[Mention]:
         kept: list[Mention] = []
@@ -47,10 +77,28 @@ class Processor:
                 continue
             if mention is not None:
                 kept.append(mention)
-        scores = self.sentiment.score([(m.lang, f"{m.title}\n{m.text}") for m in kept])
-        for mention, sentiment in zip(kept, scores):
-            mention.sentiment = sentiment
+        self._score(kept)
         return kept
+
+    def _score(self, mentions: list[Mention]) -> None:
+        """Score, keeping a stored final score when text, rating and scorer are unchanged."""
+        stored = {m.id: m for m in self.index.get([m.id for m in mentions])} if mentions else {}
+        todo = [m for m in mentions if not self._reuse(m, stored.get(m.id))]
+        items, stars = scoring_input(todo)
+        scores = self.sentiment.score(items, stars, defer_slow=self.refine_queue is not None)
+        for mention, sentiment in zip(todo, scores):
+            mention.sentiment = sentiment
+
+    def _reuse(self, mention: Mention, stored: Mention | None) -> bool:
+        if stored is None or stored.sentiment.model is None or is_pending(stored.sentiment):
+            return False
+        if (stored.content_hash, stored.rating, stored.lang) != (mention.content_hash, mention.rating, mention.lang):
+            return False
+        scorer = self.sentiment.scorer_for(mention.lang)
+        if scorer is None or stored.sentiment.model.split("+rating")[0] != scorer.name:
+            return False
+        mention.sentiment = stored.sentiment
+        return True
 
     def _prepare(self, raw: RawMention, stats: RunStats) -> Mention | None:
         raw = normalize(raw)

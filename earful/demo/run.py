@@ -42,6 +42,7 @@ def run_demo(settings: Settings, *, port: int = 8000) -> int:
     from earful.demo.feeds import demo_config
     from earful.demo.server import DemoServer
     from earful.serve import serve_api
+    from workers.refine import open_refiner
     from workers.runtime import open_runtime
     from workers.scheduler import collect_all
 
@@ -54,6 +55,9 @@ def run_demo(settings: Settings, *, port: int = 8000) -> int:
             f"{feeds.base_url}; index in {settings.data_dir}")
         runtime = open_runtime(settings, config)
         stats = collect_all(runtime, config.sources, say)
+    refiner = open_refiner(settings, runtime.index)
+    if refiner is not None:
+        refiner.run_once(say)
     say(f"collected in {time.monotonic() - started:.1f}s: {stats.summary()}")
     base = f"http://127.0.0.1:{port}"
     auth = f"Authorization: Bearer {api_key}"

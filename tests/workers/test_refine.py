@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from earful.models import Rating
+from earful.settings import Settings
+from search.embedded import EmbeddedIndex
+from workers.language import FastTextDetector
+from workers.pipeline import Processor
+from workers.refine import Refiner, SQLiteRefineQueue, open_refine_queue, open_refiner
+from workers.rules import BrandMatcher
+from workers.sentiment import Scorer, SentimentRouter, VaderScorer, is_pending, router_from_settings
+
+
+@pytest.fixture
+def index(tmp_path: Path):  # type: ignore[no-untyped-def]
+    idx = EmbeddedIndex(tmp_path / "index")
+    yield idx
+    idx.close()
+
+
+@pytest.fixture
+def queue(tmp_path: Path):  # type: ignore[no-untyped-def]
+    q = SQLiteRefineQueue(tmp_path / "refine.sqlite3")
+    yield q
+    q.close()
+
+
+def test_queue_hands_out_each_id_once_until_done_or_released(queue: SQLiteRefineQueue) -> None:
+    queue.add(["a", "b", "c", "a"])
+    assert queue.pending() == 3
+    first = queue.take(2)
+    assert first == ["a", "b"] and queue.take(5) == ["c"] and queue.take(5) == []
+    queue.release(["c"])
+    queue.done(first)
+    assert queue.take(5) == ["c"] and queue.pending() == 1
+
+
+def test_an_id_queued_again_while_taken_survives_done(queue: SQLiteRefineQueue, tmp_path: Path) -> None:
+    queue.add(["a"])
+    assert queue.take(1) == ["a"]
+    SQLiteRefineQueue(tmp_path / "refine.sqlite3").add(["a"])  # another process re-queues a newer version
+    queue.done(["a"])
+    assert queue.take(1) == ["a"]
+
+
+def _processor(brands_config, index, settings: Settings) -> Processor:  # type: ignore[no-untyped-def]
+    router = router_from_settings(settings)
+    return Processor(BrandMatcher(brands_config.brands), FastTextDetector(), router, index,
+                     refine_queue=open_refine_queue(settings, router))
+
+
+def test_intake_is_provisional_and_the_refiner_replaces_it_with_the_accurate_score(
+        brands_config, index, settings: Settings, make_raw) -> None:  # type: ignore[no-untyped-def]
+    processor = _processor(brands_config, index, settings)
+    raws = [make_raw("en1", "Acme Mobile", "I love the new plan, the coverage is excellent."),
+            make_raw("ru1", "Акме", "Акме Мобайл ужасный оператор, связь пропадает каждый день."),
+            make_raw("fa1", "اکمی", "اکمی عالی است", rating=Rating(raw="1", scale=5, normalized=0.0))]
+    assert processor.process(raws).indexed == 3
+    stored = {m.id: m.sentiment for m in index.get(["en1", "ru1", "fa1"])}
+    assert stored["en1"].model is not None and stored["en1"].model.startswith("vader-")
+    assert stored["en1"].label == "positive" and is_pending(stored["en1"])
+    assert stored["ru1"].label == "unscored" and is_pending(stored["ru1"])
+    assert stored["fa1"].label == "negative" and stored["fa1"].model is not None
+    assert stored["fa1"].model.startswith("rating (pending: e5-")
+
+    refiner = open_refiner(settings, index)
+    assert refiner is not None
+    progress: list[str] = []
+    stats = refiner.run_once(progress.append)
+    assert (stats.taken, stats.refined, stats.failed) == (3, 3, 0)
+    assert progress[0] == "refining sentiment of 3 mentions with the accurate scorer …"
+    refined = {m.id: m.sentiment for m in index.get(["en1", "ru1", "fa1"])}
+    accurate = refiner.router.scorers["*"].name
+    assert refined["en1"].model == accurate and refined["en1"].label == "positive"
+    assert refined["ru1"].model == accurate and refined["ru1"].label == "negative"
+    assert refined["fa1"].model == f"{accurate}+rating" and refined["fa1"].label == "negative"
+    assert refiner.queue.pending() == 0
+
+    # Collecting the same mentions again keeps the refined scores and queues nothing.
+    processor.process(raws)
+    assert {m.id: m.sentiment for m in index.get(["en1", "ru1", "fa1"])} == refined
+    assert refiner.queue.pending() == 0
+
+
+class RacingScorer(Scorer):
+    """Slow scorer during whose run the processor stores a newer version of the mention."""
+
+    name = "racing-1"
+    slow = True
+
+    def __init__(self) -> None:
+        self.during: list[object] = []
+
+    def score_many(self, texts: Sequence[str]) -> list[float]:
+        for action in self.during:
+            action()  # type: ignore[operator]
+        self.during.clear()
+        return [-0.9 for _ in texts]
+
+
+def test_the_refiner_never_overwrites_a_newer_version(brands_config, index, queue, make_raw) -> None:  # type: ignore[no-untyped-def]
+    racing = RacingScorer()
+    router = SentimentRouter({"*": racing}, provisional={"en": VaderScorer()})
+    processor = Processor(BrandMatcher(brands_config.brands), FastTextDetector(), router, index,
+                          refine_queue=queue)
+    processor.process([make_raw("m1", "Acme Mobile", "Acme Mobile is great.")])
+    newer = make_raw("m1", "Acme Mobile", "Acme Mobile is great, edited: even better now.")
+    racing.during.append(lambda: processor.process([newer]))
+    stats = Refiner(queue, index, router).refine_batch()
+    assert (stats.refined, stats.skipped) == (0, 1)
+    [stored] = index.get(["m1"])
+    assert stored.text.endswith("even better now.") and is_pending(stored.sentiment)
+    assert queue.take(5) == ["m1"]  # the newer version waits for its own refinement
+
+
+class FailingScorer(Scorer):
+    name = "failing-1"
+    slow = True
+
+    def score_many(self, texts: Sequence[str]) -> list[float]:
+        from workers.sentiment import ScorerUnavailable
+
+        raise ScorerUnavailable("cannot load the model: run scripts/setup.sh")
+
+
+def test_a_scorer_that_cannot_load_leaves_mentions_queued(brands_config, index, queue, make_raw) -> None:  # type: ignore[no-untyped-def]
+    router = SentimentRouter({"*": FailingScorer()})
+    processor = Processor(BrandMatcher(brands_config.brands), FastTextDetector(), router, index,
+                          refine_queue=queue)
+    assert processor.process([make_raw("m1", "Globex", "Globex שירות גרוע")]).indexed == 1
+    stats = Refiner(queue, index, router).run_once()
+    assert (stats.taken, stats.failed, stats.refined) == (1, 1, 0)
+    assert queue.pending() == 1 and index.get(["m1"])[0].sentiment.model == "pending: failing-1"
+
+
+def test_without_a_slow_scorer_nothing_is_deferred(settings: Settings, index) -> None:  # type: ignore[no-untyped-def]
+    fast = settings.model_copy(update={"sentiment_scorers": {"en": "vader"}})
+    assert open_refine_queue(fast, router_from_settings(fast)) is None and open_refiner(fast, index) is None
+    inline = settings.model_copy(update={"sentiment_refine": False})
+    assert open_refiner(inline, index) is None
+
+
+def _earful(earful_command: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([earful_command, *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_refine_command_refines_what_intake_queued(settings: Settings, brands_config, make_raw,  # type: ignore[no-untyped-def]
+                                                    earful_command: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EARFUL_")}
+    env["EARFUL_DATA_DIR"] = str(settings.data_dir)
+    index = EmbeddedIndex(settings.index_dir)
+    try:
+        _processor(brands_config, index, settings).process([make_raw("he1", "Globex", "Globex השירות מעולה")])
+    finally:
+        index.close()
+    result = _earful(earful_command, "refine", "--once", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "refined 1 mentions" in result.stderr and "0 still queued" in result.stderr
+    again = _earful(earful_command, "refine", "--once", env=env)
+    assert again.returncode == 0 and "nothing queued for refinement" in again.stderr
+    env["EARFUL_SENTIMENT_SCORERS"] = "en:vader"
+    fast = _earful(earful_command, "refine", "--once", env=env)
+    assert fast.returncode == 0 and "nothing to refine: no slow sentiment scorer" in fast.stderr
