@@ -24,6 +24,7 @@ class CollectResult:
     errors: list[str] = field(default_factory=list)  # human-readable problems with the content
     not_modified: bool = False  # the source said nothing changed since the last run
     counts: dict[str, int] = field(default_factory=dict)  # items kept but adjusted, reason -> count
+    failures: list[SourceError] = field(default_factory=list)  # parts that could not be fetched; the rest is kept
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + n
@@ -59,6 +60,9 @@ CollectorFactory = Callable[[Settings, AppConfig | None], Collector[Any]]
 # Lazy "module:attribute" references keep importing crawlers.base cheap and free of cycles.
 _REGISTRY: dict[str, str | CollectorFactory] = {
     "feed": "crawlers.feeds:FeedCollector",
+    "reviews": "crawlers.scrapy_collector:ReviewsCollector",
+    "web": "crawlers.scrapy_collector:WebCollector",
+    "reddit": "crawlers.reddit:RedditCollector",
 }
 
 

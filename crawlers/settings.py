@@ -17,6 +17,9 @@ ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Items a page yields are handled by this many tasks at once; Scrapy's default (100) starts
+# 100 asyncio tasks per response, which costs more than our few cheap items per page.
+CONCURRENT_ITEMS = 4
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
@@ -32,5 +35,21 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no listening port in a collector's child process
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# Scrapy's RetryMiddleware, swapped for one that backs off between attempts.
+# Scrapy's RobotsTxtMiddleware, swapped for one that checks every request waiting on robots.txt.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.SharedRobotsTxtMiddleware": 100,
+}
+RETRY_BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each time
+RETRY_BACKOFF_MAX = 30.0
+ITEM_PIPELINES = {"crawlers.pipelines.MentionPipeline": 300}
+LOG_LEVEL = "INFO"
+LOGSTATS_INTERVAL = 15.0
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"

@@ -1,0 +1,38 @@
+"""What Earful's spiders yield: one item per page, with its mentions and aggregate ratings.
+
+One item per page rather than per review: Scrapy's per-item machinery (signals, log records,
+pipeline tasks) would otherwise cost more than reading the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from earful.models import RawMention
+
+
+@dataclass
+class AggregateItem:
+    """A page's overall rating of the item it is about (kept in crawl state and the run's counts)."""
+
+    source_name: str
+    url: str
+    raw: str | None
+    scale: float | None
+    normalized: float | None
+    rating_count: int | None = None
+    review_count: int | None = None
+    item_type: str | None = None
+    item_name: str | None = None
+    syntax: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(vars(self))  # every field is a plain value (asdict's deep copy costs more)
+
+
+@dataclass
+class PageItem:
+    url: str
+    mentions: list[RawMention] = field(default_factory=list)
+    aggregates: list[AggregateItem] = field(default_factory=list)

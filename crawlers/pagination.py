@@ -1,0 +1,44 @@
+"""The next page of a listing: a profile's selector, else rel=next (link or anchor)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urldefrag
+
+from scrapy.http import TextResponse
+
+from crawlers.selectors import select
+
+_WITH_REL = ("//link[@rel][@href]", "//a[@rel][@href]")
+
+
+def next_page_url(response: TextResponse, selector: str | None = None, root: Any = None) -> str | None:
+    """Absolute URL of the next page, or None; never the page itself.
+
+    ``root``: the page's lxml tree when the caller parsed it already.
+    """
+    href: str | None = None
+    if selector:
+        # A selector may point at the link element or straight at its href.
+        for match in select(response, selector):
+            root = match.root
+            href = root.get("href") if hasattr(root, "get") and hasattr(root, "tag") else str(root)
+            if href:
+                break
+    if not href:
+        href = rel_next(root if root is not None else response.selector.root)
+    if not href or not href.strip() or href.strip().lower().startswith(("javascript:", "mailto:", "#")):
+        return None
+    target = urldefrag(response.urljoin(href.strip()))[0]
+    if not target.startswith(("http://", "https://")) or target == urldefrag(response.url)[0]:
+        return None
+    return target
+
+
+def rel_next(root: Any) -> str | None:
+    """The href of the first ``<link>`` or ``<a>`` with rel="next" (rel is a space-separated list)."""
+    for path in _WITH_REL:
+        for element in root.xpath(path):
+            if "next" in element.get("rel", "").lower().split():
+                return str(element.get("href"))
+    return None

@@ -1,0 +1,147 @@
+"""Item pipeline: spider items → the same processing as feeds.
+
+Two sinks, chosen by the ``EARFUL_OUTPUT`` Scrapy setting:
+- set (a collector started this crawl in a subprocess): JSON lines to that file, read back by
+  the collector, which hands them to processing and records health like any other source;
+- unset (``scrapy crawl`` by hand): batches go to the queue of the runtime this process opens,
+  through ``workers.collect.deliver`` (a failed batch is spooled, never lost).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawlers.crawl_job import remember
+from crawlers.items import AggregateItem, PageItem
+from earful.models import RawMention
+from earful.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class Sink(ABC):
+    """Where the pipeline puts what the spider found."""
+
+    @abstractmethod
+    def add_mention(self, mention: RawMention) -> None: ...
+
+    @abstractmethod
+    def add_aggregate(self, aggregate: AggregateItem) -> None: ...
+
+    @abstractmethod
+    def close(self, summary: dict[str, Any]) -> None: ...
+
+
+class JsonLinesSink(Sink):
+    """One JSON object a line: {"kind": "mention" | "aggregate" | "summary", "data": {...}}."""
+
+    def __init__(self, path: str) -> None:
+        self._file: IO[str] = Path(path).open("a", encoding="utf-8")
+
+    def _write(self, kind: str, data: dict[str, Any]) -> None:
+        self._file.write(json.dumps({"kind": kind, "data": data}, ensure_ascii=False, default=str) + "\n")
+
+    def add_mention(self, mention: RawMention) -> None:
+        self._file.write(f'{{"kind": "mention", "data": {mention.model_dump_json()}}}\n')
+
+    def add_aggregate(self, aggregate: AggregateItem) -> None:
+        self._write("aggregate", aggregate.to_json())
+
+    def close(self, summary: dict[str, Any]) -> None:
+        self._write("summary", summary)
+        self._file.close()
+
+
+class RuntimeSink(Sink):
+    """Delivers batches to this process's runtime; seen review ids are saved once delivered."""
+
+    def __init__(self, source_name: str) -> None:
+        from workers.runtime import open_runtime
+
+        self.source_name = source_name
+        self.runtime = open_runtime(Settings())
+        self.batch: list[RawMention] = []
+        self.aggregates: list[dict[str, Any]] = []
+        self.delivered = 0
+
+    def add_mention(self, mention: RawMention) -> None:
+        self.batch.append(mention)
+        if len(self.batch) >= self.runtime.settings.batch_size:
+            self._flush()
+
+    def add_aggregate(self, aggregate: AggregateItem) -> None:
+        self.aggregates.append(aggregate.to_json())
+
+    def _flush(self) -> None:
+        from workers.collect import deliver
+
+        batch, self.batch = self.batch, []
+        if batch:
+            stats = deliver(self.runtime.queue, self.runtime.spool, batch, self.runtime.settings.batch_size)
+            logger.info("%s: delivered %d mentions (%s)", self.source_name, len(batch), stats.summary())
+            self.delivered += len(batch)
+        reviews = [m.id for m in batch if m.source == "review"]
+        if reviews or self.aggregates:
+            remember(self.runtime.state, self.source_name, reviews, self.aggregates)
+
+    def close(self, summary: dict[str, Any]) -> None:
+        try:
+            self._flush()
+            logger.info("%s: %d mentions delivered; skipped %s; %s", self.source_name, self.delivered,
+                        summary["skipped"] or "none", summary["counts"] or "")
+        finally:
+            self.runtime.close()
+
+
+class MentionPipeline:
+    """Validates items and hands them to the sink; malformed items are dropped with a reason."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.output: str | None = crawler.settings.get("EARFUL_OUTPUT")
+        self.sink: Sink | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MentionPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        job = getattr(self.crawler.spider, "job", None)
+        name = job.source.name if job is not None else "adhoc"
+        self.sink = JsonLinesSink(self.output) if self.output else RuntimeSink(name)
+
+    def process_item(self, item: Any) -> Any:
+        assert self.sink is not None
+        if not isinstance(item, PageItem):
+            raise DropItem(f"not an Earful item: {type(item).__name__}")
+        for mention in item.mentions:
+            if mention.text or mention.title or mention.rating:
+                self.sink.add_mention(mention)
+            else:
+                logger.info("dropped an empty mention from %s: no text, title or rating", item.url)
+                self._count_empty()
+        for aggregate in item.aggregates:
+            self.sink.add_aggregate(aggregate)
+        return item
+
+    def _count_empty(self) -> None:
+        skip = getattr(self.crawler.spider, "skip", None)
+        if skip is not None:
+            skip("empty")
+
+    def close_spider(self) -> None:
+        if self.sink is None:
+            return
+        spider = self.crawler.spider
+        summary: dict[str, Any] = getattr(spider, "summary", dict)()
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        summary["scrapy"] = {k: v for k, v in stats.items() if isinstance(v, int | float)}
+        summary["finish_reason"] = stats.get("finish_reason")
+        self.sink.close(summary)
