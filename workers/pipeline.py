@@ -102,7 +102,8 @@ class Processor:
 
     def _prepare(self, raw: RawMention, stats: RunStats) -> Mention | None:
         raw = normalize(raw)
-        if not raw.title and not raw.text:
+        rated = raw.rating is not None and raw.rating.normalized is not None
+        if not raw.title and not raw.text and not rated:  # a star rating alone is still a review
             stats.dropped["empty"] += 1
             return None
         brands = list(raw.brands) or self.matcher.match(raw)

@@ -101,3 +101,16 @@ def test_reprocessing_the_same_batch_changes_nothing(processor, index, make_raw)
     processor.process(batch)
     again = processor.process(batch)
     assert again.duplicates == 0 and index.count() == 5
+
+
+def test_a_review_with_stars_but_no_words_is_kept_and_labelled_by_its_rating(processor, index,
+                                                                               make_raw) -> None:
+    from earful.models import Rating
+
+    stats = processor.process([make_raw("s1", "", "", brands=["acme"],
+                                        rating=Rating(raw="1", scale=5, normalized=0.0)),
+                               make_raw("s2", "", "", brands=["acme"])])
+    assert stats.indexed == 1 and dict(stats.dropped) == {"empty": 1}
+    [stored] = index.get(["s1"])
+    assert stored.rating is not None and stored.rating.normalized == 0.0
+    assert stored.sentiment.label == "negative" and stored.content_hash == ""

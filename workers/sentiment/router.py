@@ -98,6 +98,8 @@ class SentimentRouter:
         for i, (lang, _text) in enumerate(items):
             accurate = self.scorer_for(lang)
             if accurate is None:
+                if stars[i] is not None:  # no words to score (or no scorer): the stars alone
+                    results[i] = self._finish(None, lang, stars[i], None, waiting_for=None)
                 continue
             chosen = self.provisional_for(lang) if defer_slow and accurate.slow else accurate
             if chosen is None:
