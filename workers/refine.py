@@ -231,26 +231,40 @@ class Refiner:
 def refines(settings: Settings, router: SentimentRouter) -> bool:
     """Whether slow scorers are deferred to the refiner.
 
-    Not with EARFUL_REDIS_URL: there processing already runs in ``earful worker`` processes, off
-    the intake path, so workers score with the accurate scorer inline.
+    Embedded: the queue is a SQLite file in the data directory and ``earful run`` (or ``earful
+    refine``) refines. With EARFUL_REDIS_URL the queue lives in Redis and every ``earful worker``
+    refines in a background thread, so intake (rules, dedupe, indexing) never waits on e5.
     """
-    return settings.sentiment_refine and not settings.redis_url and router.has_slow_scorers
+    return settings.sentiment_refine and router.has_slow_scorers
+
+
+def _queue(settings: Settings) -> RefineQueue:
+    if settings.redis_url:
+        from workers.refine_redis import RedisRefineQueue
+
+        return RedisRefineQueue.from_url(settings.redis_url)
+    return SQLiteRefineQueue(refine_queue_path(settings))
 
 
 def open_refine_queue(settings: Settings, router: SentimentRouter) -> RefineQueue | None:
-    return SQLiteRefineQueue(refine_queue_path(settings)) if refines(settings, router) else None
+    """Redis with EARFUL_REDIS_URL, else SQLite; None when nothing is deferred."""
+    return _queue(settings) if refines(settings, router) else None
 
 
 def open_refiner(settings: Settings, index: IndexBackend | Callable[[], IndexBackend]) -> Refiner | None:
-    """The refiner settings ask for, or None when nothing is deferred to it.
+    """The refiner settings ask for, or None when nothing is deferred to it (here).
 
-    ``index`` may be a callable, so that nothing is opened when there is nothing to refine.
+    ``index`` may be a callable, so that nothing is opened when there is nothing to refine. With
+    EARFUL_REDIS_URL, processes that only enqueue (``earful run``/``collect`` pass their runtime's
+    lazy, read-only index as a callable) get None: the workers, which write the index, refine.
     """
     router = router_from_settings(settings)
-    if not refines(settings, router):
+    if not refines(settings, router) or (settings.redis_url and callable(index)):
         return None
-    return Refiner(SQLiteRefineQueue(refine_queue_path(settings)), index() if callable(index) else index,
-                   router, batch_size=settings.refine_batch_size)
+    backend = index() if callable(index) else index
+    if not getattr(backend, "writable", True):
+        return None
+    return Refiner(_queue(settings), backend, router, batch_size=settings.refine_batch_size)
 
 
 def start_refiner(refiner: Refiner, stop: threading.Event) -> threading.Thread:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import redis
 
     from earful.settings import Settings
+    from workers.refine import Refiner
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,6 +66,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from rq import Queue, SimpleWorker
 
     from workers.jobs import close_processor, embedded_lock_message
+    from workers.refine import start_refiner
     from workers.rq_queue import display_url
     from workers.runtime import writer_lock_held
 
@@ -81,13 +83,45 @@ def cmd_worker(args: argparse.Namespace) -> int:
     target = f"Elasticsearch {settings.es_url}" if settings.es_url else f"embedded index {settings.index_dir}"
     say(f"worker {worker.name}: queues {', '.join(names)} on {display_url(settings.redis_url or '')} "
         f"→ {target}{' (burst: exits when the queues are empty)' if args.burst else ''}")
+    stop = threading.Event()
+    # Refining runs beside the jobs in a thread; a burst worker refines after its jobs instead.
+    refiner = None if args.burst else _worker_refiner(settings)
+    refining = start_refiner(refiner, stop) if refiner is not None else None
+    if refining is not None:
+        say(f"worker {worker.name}: refining sentiment in the background (queue in Redis)")
     try:
         worked = worker.work(burst=args.burst, with_scheduler=True,
                              logging_level="DEBUG" if args.verbose else "INFO")
+        if args.burst:
+            refiner = _worker_refiner(settings)
+            if refiner is not None:
+                refiner.run_once(say)
     finally:
+        stop.set()
+        if refining is not None:
+            refining.join(timeout=60)
+        if refiner is not None:
+            refiner.queue.close()
         close_processor()
     say(f"worker {worker.name}: stopped ({'processed jobs' if worked else 'no jobs processed'})")
     return 0
+
+
+def _worker_refiner(settings: Settings) -> Refiner | None:
+    """A refiner on this worker's own index (the processor's: one writer per process), or None."""
+    from earful.errors import IndexUnavailable
+    from workers.jobs import processor
+    from workers.refine import open_refiner, refines
+    from workers.sentiment import router_from_settings
+
+    if not refines(settings, router_from_settings(settings)):
+        return None
+    try:
+        index = processor().index
+    except IndexUnavailable as exc:
+        say(f"warning: not refining sentiment in this worker: {exc}")
+        return None
+    return open_refiner(settings, index)
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:

@@ -97,6 +97,7 @@ def test_failed_jobs_are_kept_shown_and_requeued(earful_command: str, env: dict[
     worked = run(earful_command, "worker", "--burst", env=env)
     assert worked.returncode == 0, worked.stderr
     assert "process_batch: 5 mentions from test-feed" in worked.stderr and "batch of 5" in worked.stderr
+    assert "refined 5 mentions" in worked.stderr  # a burst worker refines after its jobs
     after = status(earful_command, env)
     assert after["queued"] == 0 and after["failed"] == 0
     assert EmbeddedIndex(settings.index_dir, writable=False).count() == len(batch)

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -10,9 +12,11 @@ import pytest
 from earful.models import Rating
 from earful.settings import Settings
 from search.embedded import EmbeddedIndex
+from workers import refine
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
-from workers.refine import Refiner, SQLiteRefineQueue, open_refine_queue, open_refiner
+from workers.refine import RefineQueue, Refiner, SQLiteRefineQueue, open_refine_queue, open_refiner
+from workers.refine_redis import RedisRefineQueue
 from workers.rules import BrandMatcher
 from workers.sentiment import Scorer, SentimentRouter, VaderScorer, is_pending, router_from_settings
 
@@ -24,14 +28,30 @@ def index(tmp_path: Path):  # type: ignore[no-untyped-def]
     idx.close()
 
 
+@pytest.fixture(params=["sqlite", "redis"])
+def open_queue(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Opens another handle on one queue (as another thread or process would); each kind in turn."""
+    opened: list[RefineQueue] = []
+
+    def make() -> RefineQueue:
+        if request.param == "redis":
+            q: RefineQueue = RedisRefineQueue.from_url(request.getfixturevalue("redis_url"))
+        else:
+            q = SQLiteRefineQueue(tmp_path / "refine.sqlite3")
+        opened.append(q)
+        return q
+
+    yield make
+    for q in opened:
+        q.close()
+
+
 @pytest.fixture
-def queue(tmp_path: Path):  # type: ignore[no-untyped-def]
-    q = SQLiteRefineQueue(tmp_path / "refine.sqlite3")
-    yield q
-    q.close()
+def queue(open_queue: Callable[[], RefineQueue]) -> RefineQueue:
+    return open_queue()
 
 
-def test_queue_hands_out_each_id_once_until_done_or_released(queue: SQLiteRefineQueue) -> None:
+def test_queue_hands_out_each_id_once_until_done_or_released(queue: RefineQueue) -> None:
     queue.add(["a", "b", "c", "a"])
     assert queue.pending() == 3
     first = queue.take(2)
@@ -41,12 +61,57 @@ def test_queue_hands_out_each_id_once_until_done_or_released(queue: SQLiteRefine
     assert queue.take(5) == ["c"] and queue.pending() == 1
 
 
-def test_an_id_queued_again_while_taken_survives_done(queue: SQLiteRefineQueue, tmp_path: Path) -> None:
+def test_an_id_queued_again_while_taken_survives_done(queue: RefineQueue,
+                                                      open_queue: Callable[[], RefineQueue]) -> None:
     queue.add(["a"])
     assert queue.take(1) == ["a"]
-    SQLiteRefineQueue(tmp_path / "refine.sqlite3").add(["a"])  # another process re-queues a newer version
+    open_queue().add(["a"])  # another process re-queues a newer version
     queue.done(["a"])
-    assert queue.take(1) == ["a"]
+    assert queue.take(1) == ["a"] and queue.pending() == 1
+
+
+def test_older_ids_come_first_and_release_keeps_their_place(queue: RefineQueue) -> None:
+    queue.add(["z"])
+    time.sleep(0.01)
+    queue.add(["b", "a"])
+    taken = queue.take(1)
+    assert taken == ["z"]
+    queue.release(taken)
+    assert queue.take(3) == ["z", "a", "b"]
+    queue.done(["z", "a", "b", "never-queued"])
+    assert queue.pending() == 0 and queue.take(3) == []
+
+
+def test_an_expired_lease_is_handed_out_again(queue: RefineQueue, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(refine, "LEASE_SECONDS", 0.05)
+    queue.add(["a", "b"])
+    assert queue.take(1) == ["a"]  # its refiner dies holding it
+    assert queue.take(5) == ["b"] and queue.pending() == 2
+    time.sleep(0.1)
+    assert queue.take(5) == ["a", "b"]
+
+
+def test_concurrent_takers_never_share_an_id(open_queue: Callable[[], RefineQueue]) -> None:
+    ids = [f"m{i:04d}" for i in range(600)]
+    open_queue().add(ids)
+    queues = [open_queue() for _ in range(4)]
+    got: list[list[str]] = [[] for _ in queues]
+    start = threading.Barrier(len(queues))
+
+    def drain(n: int) -> None:
+        start.wait()
+        while batch := queues[n].take(7):
+            got[n].extend(batch)
+            time.sleep(0.001)  # let the others in between
+
+    threads = [threading.Thread(target=drain, args=(n,)) for n in range(len(queues))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    everything = [i for part in got for i in part]
+    assert sorted(everything) == ids  # each id exactly once
+    assert sum(1 for part in got if part) > 1  # they really did race
 
 
 def _processor(brands_config, index, settings: Settings) -> Processor:  # type: ignore[no-untyped-def]

@@ -140,3 +140,34 @@ def test_payload_round_trips_and_urls_hide_passwords(make_raw) -> None:
     assert decode_batch(encode_batch(batch)) == batch
     assert display_url("redis://:s3cret@redis:6379/0") == "redis://:***@redis:6379/0"
     assert display_url("redis://localhost:6379/0") == "redis://localhost:6379/0"
+
+
+def test_workers_index_provisionally_and_refine_with_e5_in_the_background(dist_settings: Settings,
+                                                                          make_raw) -> None:  # type: ignore[no-untyped-def]
+    from workers.refine import open_refiner
+    from workers.refine_redis import RedisRefineQueue
+    from workers.sentiment import is_pending
+
+    batch = [make_raw("r1", "Acme Mobile", "I love the new Acme Mobile plan, the coverage is excellent."),
+             make_raw("r2", "Globex", "Globex שירות גרוע, הקו נופל כל יום")]
+    RQQueue(dist_settings).enqueue(batch)
+    assert work(dist_settings)
+    processor = jobs.processor()
+    assert isinstance(processor.refine_queue, RedisRefineQueue)  # intake did not wait for e5
+    stored = {m.id: m.sentiment for m in processor.index.get(["r1", "r2"])}
+    assert all(is_pending(s) for s in stored.values()), stored
+    assert processor.refine_queue.pending() == 2
+
+    # Processes that only enqueue (earful run / collect: a lazy read-only index) leave it to workers.
+    assert open_refiner(dist_settings, lambda: processor.index) is None
+    refiner = open_refiner(dist_settings, processor.index)  # what `earful worker` runs beside its jobs
+    assert refiner is not None and isinstance(refiner.queue, RedisRefineQueue)
+    stats = refiner.run_once()
+    assert (stats.taken, stats.refined, stats.failed) == (2, 2, 0)
+    assert refiner.queue.pending() == 0
+    refiner.queue.close()
+    jobs.close_processor()
+    index = EmbeddedIndex(dist_settings.index_dir, writable=False)
+    refined = {m.id: m.sentiment for m in index.get(["r1", "r2"])}
+    assert all(s.model is not None and s.model.startswith("e5") for s in refined.values()), refined
+    assert refined["r1"].label == "positive" and refined["r2"].label == "negative"
