@@ -22,10 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from earful.config import parse_config  # noqa: E402
 from earful.models import RawMention  # noqa: E402
+from earful.settings import Settings  # noqa: E402
 from search.embedded import EmbeddedIndex  # noqa: E402
 from workers.language import FastTextDetector  # noqa: E402
 from workers.pipeline import Processor  # noqa: E402
 from workers.rules import BrandMatcher  # noqa: E402
+from workers.runtime import build_processor  # noqa: E402
 from workers.sentiment import default_router  # noqa: E402
 
 BRANDS = {"brands": [
@@ -69,6 +71,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=50_000, help="mentions to ingest")
     parser.add_argument("--batch", type=int, default=2000, help="batch size (EARFUL_BATCH_SIZE default)")
+    parser.add_argument("--textblob", action="store_true",
+                        help="score English inline with TextBlob (the old intake) instead of the default")
     parser.add_argument("--cores", type=int, default=1, help="CPU cores this process may use (default 1)")
     args = parser.parse_args()
     os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:args.cores]))
@@ -76,7 +80,10 @@ def main() -> None:
     config = parse_config(BRANDS)
     with tempfile.TemporaryDirectory(prefix="earful-bench-") as tmp:
         index = EmbeddedIndex(Path(tmp) / "index")
-        processor = Processor(BrandMatcher(config.brands), FastTextDetector(), default_router(), index)
+        if args.textblob:
+            processor = Processor(BrandMatcher(config.brands), FastTextDetector(), default_router(), index)
+        else:  # the default intake: provisional scores, accurate ones left to the refine queue
+            processor = build_processor(Settings(data_dir=Path(tmp)), config, index)
         rss_before = peak_rss_mb()
         started = time.perf_counter()
         indexed = 0

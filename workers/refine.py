@@ -14,7 +14,8 @@ import sqlite3
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,12 +84,24 @@ class SQLiteRefineQueue(RefineQueue):
             self._conn, self._pid = conn, os.getpid()
         return self._conn
 
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction for many rows: in autocommit mode each row would be its own (and sync)."""
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
     def add(self, ids: Sequence[str]) -> None:
         if not ids:
             return
         now = time.time()
-        with self._lock:
-            self._connection().executemany(
+        with self._lock, self._transaction() as conn:
+            conn.executemany(
                 "INSERT INTO refine (id, queued_at, leased_until) VALUES (?, ?, 0) "
                 "ON CONFLICT(id) DO UPDATE SET leased_until = 0", [(i, now) for i in dict.fromkeys(ids)])
 
@@ -110,14 +123,12 @@ class SQLiteRefineQueue(RefineQueue):
         return ids
 
     def done(self, ids: Sequence[str]) -> None:
-        with self._lock:
-            self._connection().executemany("DELETE FROM refine WHERE id = ? AND leased_until > 0",
-                                           [(i,) for i in ids])
+        with self._lock, self._transaction() as conn:
+            conn.executemany("DELETE FROM refine WHERE id = ? AND leased_until > 0", [(i,) for i in ids])
 
     def release(self, ids: Sequence[str]) -> None:
-        with self._lock:
-            self._connection().executemany("UPDATE refine SET leased_until = 0 WHERE id = ?",
-                                           [(i,) for i in ids])
+        with self._lock, self._transaction() as conn:
+            conn.executemany("UPDATE refine SET leased_until = 0 WHERE id = ?", [(i,) for i in ids])
 
     def pending(self) -> int:
         with self._lock:
