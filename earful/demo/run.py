@@ -52,7 +52,7 @@ def run_demo(settings: Settings, *, port: int = 8000) -> int:
     with DemoServer() as feeds:
         config = parse_config(demo_config(feeds.base_url), file="<demo config>")
         say(f"demo: {len(config.brands)} fictional brands, {len(config.sources)} sample feeds on "
-            f"{feeds.base_url}; index in {settings.data_dir}")
+            f"{feeds.base_url}; index in {settings.es_url or settings.data_dir}")
         runtime = open_runtime(settings, config)
         stats = collect_all(runtime, config.sources, say)
     refiner = open_refiner(settings, runtime.index)
