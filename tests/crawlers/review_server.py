@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-REVIEW_PAGES = DATA / "review-pages"
+REVIEW_PAGES = (DATA / "review-pages").resolve()  # resolved: ../shared may be a symlink
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /private/\n"
 
 

@@ -295,7 +295,8 @@ def test_server_errors_are_retried_then_recorded(cassettes: Path, settings: Sett
                    headers={"Content-Type": "text/html"})
         collect(replay, settings, app, state)
     assert caught.value.kind == "server"
-    assert len(replay.api_requests("/r/askreddit/new")) == 3  # PRAW's own retries first
+    # PRAW retries first (3 tries; a keep-alive connection dropped between tries uses one up unseen)
+    assert 2 <= len(replay.api_requests("/r/askreddit/new")) <= 3
 
 
 def test_wrong_credentials_are_an_auth_error(cassettes: Path, settings: Settings,
