@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import require_api_key
 from api.routes import health, mentions, sources, trends
 from earful import __version__
+from earful.config import AppConfig
 from earful.errors import BadRequest, IndexUnavailable
 from earful.settings import Settings
 from earful.state import StateStore
@@ -27,16 +28,19 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
-def create_app(settings: Settings, index: IndexBackend, state: StateStore | None = None) -> FastAPI:
+def create_app(settings: Settings, index: IndexBackend, state: StateStore | None = None, *,
+               config: AppConfig | None = None) -> FastAPI:
     """The API over ``index``; routes under /api/ need a key when EARFUL_API_KEYS is set.
 
-    ``state`` (source health) is opened from settings on first use when not given.
+    ``state`` (source health) is opened from settings on first use when not given; ``config``
+    (the sources it lists) defaults to EARFUL_CONFIG.
     """
     app = FastAPI(title="Earful", version=__version__,
                   description="Search, trends and health of the mentions Earful has collected.")
     app.state.settings = settings
     app.state.index = index
     app.state.state_store = state
+    app.state.app_config = config
     secured = [Depends(require_api_key)]
     app.include_router(mentions.router, prefix="/api/v1", dependencies=secured)
     app.include_router(trends.router, prefix="/api/v1", dependencies=secured)

@@ -117,7 +117,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     say(f"collecting {len(runtime.config.sources)} sources on schedule; "
         f"API on http://{host}:{port} (OpenAPI: /docs)")
     try:
-        serve_api(settings, runtime.index, host, port)
+        serve_api(settings, runtime.index, host, port, config=runtime.config, state=runtime.state)
     finally:
         stop.set()
         scheduler.join(timeout=30)

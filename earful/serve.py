@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 
+from earful.config import AppConfig
 from earful.errors import ConfigError
 from earful.settings import Settings
+from earful.state import StateStore
 from search.base import IndexBackend
 
 # Long query strings must reach the app (and get a 400 that explains), not die in h11.
@@ -29,12 +31,13 @@ def check_bind(host: str, settings: Settings, insecure: bool) -> None:
                           "or pass --insecure if another layer guards access")
 
 
-def serve_api(settings: Settings, index: IndexBackend, host: str, port: int) -> None:
-    """Blocks until interrupted."""
+def serve_api(settings: Settings, index: IndexBackend, host: str, port: int, *,
+              config: AppConfig | None = None, state: StateStore | None = None) -> None:
+    """Blocks until interrupted. ``config``/``state``: the running collector's, when there is one."""
     import uvicorn
 
     from api.main import create_app
 
-    config = uvicorn.Config(create_app(settings, index), host=host, port=port, log_level="warning",
-                            h11_max_incomplete_event_size=MAX_REQUEST_LINE_BYTES)
-    uvicorn.Server(config).run()
+    server = uvicorn.Config(create_app(settings, index, state, config=config), host=host, port=port,
+                            log_level="warning", h11_max_incomplete_event_size=MAX_REQUEST_LINE_BYTES)
+    uvicorn.Server(server).run()

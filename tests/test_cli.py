@@ -128,6 +128,9 @@ def test_demo_serves_results_offline_with_the_printed_key(env, earful_command, f
         for url in curls:
             body = httpx.get(url, headers=headers, timeout=10).json()
             assert body.get("total", 0) > 0, (url, body)
+        sources = httpx.get(f"http://127.0.0.1:{port}/api/v1/sources", headers=headers, timeout=10).json()
+        assert len(sources) == 5 and all(s["status"] == "ok" and s["type"] == "feed" for s in sources), sources
+        assert sum(s["last_collected"] for s in sources) >= 200
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -21,4 +21,5 @@ def _state(request: Request, settings: SettingsDep) -> StateStore:
 @router.get("/sources", response_model=list[SourceStatus])
 def list_sources(request: Request, settings: SettingsDep) -> list[SourceStatus]:
     """Every configured source with its last run, items, duplicates, errors by kind and next run."""
-    return source_statuses(settings.app_config, _state(request, settings))
+    config = getattr(request.app.state, "app_config", None) or settings.app_config
+    return source_statuses(config, _state(request, settings))

@@ -67,7 +67,7 @@ def run_demo(settings: Settings, *, port: int = 8000) -> int:
         say(f"  curl -s -H {shlex.quote(auth)} {shlex.quote(base + path)}")
     say("\nCtrl-C stops the demo.")
     try:
-        serve_api(settings, runtime.index, "127.0.0.1", port)
+        serve_api(settings, runtime.index, "127.0.0.1", port, config=runtime.config, state=runtime.state)
     finally:
         runtime.close()
     return 0
