@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -17,21 +16,11 @@ from api.main import create_app
 from earful.settings import Settings
 from earful.state import SQLiteStateStore
 from search.factory import open_index
+from tests.crawlers import review_server as helper
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def load_helper() -> Any:
-    if "review_server" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("review_server", Path(__file__).with_name("review_server.py"))
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["review_server"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["review_server"]
-
-
-helper = load_helper()
 page_server = helper.page_server
 FAST = {"EARFUL_CRAWL_DELAY": "0", "EARFUL_CRAWL_AUTOTHROTTLE": "false", "EARFUL_FETCH_TIMEOUT": "10"}
 

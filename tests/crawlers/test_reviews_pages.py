@@ -7,10 +7,8 @@ local HTTP server; each page is then checked on its own.
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,18 +17,8 @@ from typing import Any
 import pytest
 from dateutil import parser as date_parser
 
+from tests.crawlers import review_server as helper
 
-def load_helper() -> Any:
-    if "review_server" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("review_server", Path(__file__).with_name("review_server.py"))
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["review_server"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["review_server"]
-
-
-helper = load_helper()
 page_server = helper.page_server
 EXPECTED = sorted(helper.REVIEW_PAGES.glob("*.expected.json"))
 

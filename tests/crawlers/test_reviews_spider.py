@@ -6,9 +6,7 @@ RDFa reviews, robots.txt, broken, oversized and flaky pages.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +16,8 @@ from crawlers.base import CollectResult, collector_for
 from earful.config import ReviewsSource, SiteProfile, parse_config
 from earful.errors import SourceError
 from earful.state import SQLiteStateStore
+from tests.crawlers import review_server as helper
 
-
-def load_helper() -> Any:
-    if "review_server" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("review_server", Path(__file__).with_name("review_server.py"))
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["review_server"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["review_server"]
-
-
-helper = load_helper()
 page_server = helper.page_server
 
 
