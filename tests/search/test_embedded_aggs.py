@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from earful.errors import BadRequest
-from earful.query.ast import Term
 from search.base import SearchFilters
 from search.embedded import EmbeddedIndex
 
@@ -59,25 +58,6 @@ def test_daily_histogram_with_offset_bounds_and_sub_aggs(index: EmbeddedIndex) -
     ]}}
 
 
-def test_histogram_fills_bounds_when_nothing_matches(index: EmbeddedIndex) -> None:
-    aggs = {"h": {"date_histogram": {"field": "published_at", "fixed_interval": "12h", "min_doc_count": 0,
-                                     "extended_bounds": {"min": 1709251200000, "max": 1709337600000}}}}
-    assert index.aggregate(Term("nothingmatches"), SearchFilters(), aggs) == {"h": {"buckets": [
-        {"key": 1709251200000, "key_as_string": "2024-03-01T00:00:00.000Z", "doc_count": 0},
-        {"key": 1709294400000, "key_as_string": "2024-03-01T12:00:00.000Z", "doc_count": 0},
-        {"key": 1709337600000, "key_as_string": "2024-03-02T00:00:00.000Z", "doc_count": 0},
-    ]}}
-
-
-def test_histogram_without_empty_buckets(index: EmbeddedIndex) -> None:
-    aggs = {"h": {"date_histogram": {"field": "published_at", "fixed_interval": "1d", "min_doc_count": 1}}}
-    result = index.aggregate(None, SearchFilters(langs=["ru", "ar", "he"]), aggs)
-    assert result == {"h": {"buckets": [
-        {"key": 1709424000000, "key_as_string": "2024-03-03T00:00:00.000Z", "doc_count": 1},
-        {"key": 1709596800000, "key_as_string": "2024-03-05T00:00:00.000Z", "doc_count": 2},
-    ]}}
-
-
 def test_terms_stats_avg_and_ranges(index: EmbeddedIndex) -> None:
     aggs = {
         "brands": {"terms": {"field": "brands"}},
@@ -107,14 +87,6 @@ def test_terms_stats_avg_and_ranges(index: EmbeddedIndex) -> None:
             {"key": "late", "from": 1709424000000.0, "from_as_string": "2024-03-03T00:00:00.000Z",
              "doc_count": 4}]},
     }
-
-
-def test_empty_metrics_look_like_elasticsearch(index: EmbeddedIndex) -> None:
-    aggs = {"st": {"stats": {"field": "sentiment_score"}}, "mood": {"avg": {"field": "sentiment_score"}},
-            "labels": {"terms": {"field": "sentiment_label"}}}
-    assert index.aggregate(Term("nothingmatches"), SearchFilters(), aggs) == {
-        "st": {"count": 0, "min": None, "max": None, "avg": None, "sum": 0.0},
-        "mood": {"value": None}, "labels": NO_TERMS}
 
 
 def test_top_level_filter_and_filters(index: EmbeddedIndex) -> None:
@@ -150,19 +122,6 @@ def test_top_level_filter_and_filters(index: EmbeddedIndex) -> None:
                 "buckets": [{"key": "acme", "doc_count": 2}, {"key": "initech", "doc_count": 1}]}}}},
         "listed": {"buckets": [{"doc_count": 1}, {"doc_count": 0}]},
     }
-
-
-def test_filter_combines_with_query_and_filters(index: EmbeddedIndex) -> None:
-    aggs = {"neg": {"filter": {"term": {"sentiment_label": "negative"}}}}
-    assert index.aggregate(Term("refund"), SearchFilters(include_duplicates=True), aggs) == {
-        "neg": {"doc_count": 3}}
-
-
-def test_keyed_histogram(index: EmbeddedIndex) -> None:
-    aggs = {"h": {"date_histogram": {"field": "published_at", "fixed_interval": "1d", "keyed": True}}}
-    result = index.aggregate(None, SearchFilters(langs=["ru"]), aggs)
-    assert result == {"h": {"buckets": {"2024-03-03T00:00:00.000Z": {
-        "key": 1709424000000, "key_as_string": "2024-03-03T00:00:00.000Z", "doc_count": 1}}}}
 
 
 @pytest.mark.parametrize(("aggs", "message"), [
