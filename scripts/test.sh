@@ -23,7 +23,7 @@ es_port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0
 setsid .venv/bin/noida-db start --data-dir "$es_dir/data" --only elasticsearch --elasticsearch-port "$es_port" \
   >"$es_dir/noida-db.log" 2>&1 &
 es_pid=$!
-stop_es() { kill -TERM -- "-$es_pid" 2>/dev/null || true; wait "$es_pid" 2>/dev/null || true; rm -rf "$es_dir"; }
+stop_es() { kill -TERM -- "-$es_pid" 2>/dev/null || true; wait "$es_pid" 2>/dev/null || true; rm -rf "$es_dir" 2>/dev/null || true; }
 trap stop_es EXIT
 export EARFUL_TEST_ES_URL="http://127.0.0.1:$es_port" EARFUL_TEST_REQUIRE_ES=1
 es_up() { .venv/bin/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
