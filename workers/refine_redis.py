@@ -26,14 +26,21 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 """
 
+# A leased id goes back to waiting, in the place it was queued at.
+_REQUEUE = _NOW + """
+local function requeue(id)
+  local at = redis.call('HGET', KEYS[3], id) or now
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
+  redis.call('ZADD', KEYS[1], at, id)
+end
+"""
+
 # KEYS: waiting, leased, queued_at. ARGV: ids. A taken id goes back to waiting (to be refined again).
-_ADD = _NOW + """
+_ADD = _REQUEUE + """
 for _, id in ipairs(ARGV) do
   if redis.call('ZSCORE', KEYS[2], id) then
-    local at = redis.call('HGET', KEYS[3], id) or now
-    redis.call('ZREM', KEYS[2], id)
-    redis.call('HDEL', KEYS[3], id)
-    redis.call('ZADD', KEYS[1], at, id)
+    requeue(id)
   else
     redis.call('ZADD', KEYS[1], 'NX', now, id)
   end
@@ -42,13 +49,10 @@ return 0
 """
 
 # KEYS: waiting, leased, queued_at. ARGV: limit, lease seconds. Expired leases are handed out again.
-_TAKE = _NOW + """
+_TAKE = _REQUEUE + """
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. now)
 for _, id in ipairs(expired) do
-  local at = redis.call('HGET', KEYS[3], id) or now
-  redis.call('ZREM', KEYS[2], id)
-  redis.call('HDEL', KEYS[3], id)
-  redis.call('ZADD', KEYS[1], at, id)
+  requeue(id)
 end
 local limit = tonumber(ARGV[1])
 if limit <= 0 then return {} end
@@ -76,13 +80,10 @@ return 0
 """
 
 # KEYS: waiting, leased, queued_at. ARGV: ids. Taken ids go back to waiting, in their old place.
-_RELEASE = _NOW + """
+_RELEASE = _REQUEUE + """
 for _, id in ipairs(ARGV) do
   if redis.call('ZSCORE', KEYS[2], id) then
-    local at = redis.call('HGET', KEYS[3], id) or now
-    redis.call('ZREM', KEYS[2], id)
-    redis.call('HDEL', KEYS[3], id)
-    redis.call('ZADD', KEYS[1], at, id)
+    requeue(id)
   end
 end
 return 0
