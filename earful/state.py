@@ -42,7 +42,20 @@ class StateStore(ABC):
         """Release resources; the default does nothing."""
 
 
-def _encode(key: str, value: dict[str, Any]) -> str:
+def decode_state(key: str, raw: str | bytes, where: object) -> dict[str, Any] | None:
+    """A stored value, or None (logged) when it is not a JSON object."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        # Losing one crawl cursor only costs a full re-fetch; crashing the run would cost more.
+        logger.warning("state %s in %s is not a JSON object; ignoring it", key, where)
+        return None
+    return value
+
+
+def encode_state(key: str, value: dict[str, Any]) -> str:
     if not isinstance(key, str) or not key:
         raise ValueError("state keys must be non-empty strings")
     if not isinstance(value, dict):
@@ -80,10 +93,10 @@ class SQLiteStateStore(StateStore):
     def get(self, key: str) -> dict[str, Any] | None:
         with self._lock:
             row = self._connection().execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
-        return self._decode(key, row[0]) if row else None
+        return decode_state(key, row[0], self.path) if row else None
 
     def set(self, key: str, value: dict[str, Any]) -> None:
-        encoded = _encode(key, value)
+        encoded = encode_state(key, value)
         with self._lock:
             self._connection().execute(
                 "INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?) "
@@ -107,7 +120,7 @@ class SQLiteStateStore(StateStore):
         for key, raw in rows:
             if not key.startswith(prefix):
                 break
-            value = self._decode(key, raw)
+            value = decode_state(key, raw, self.path)
             if value is not None:
                 yield key, value
 
@@ -123,16 +136,6 @@ class SQLiteStateStore(StateStore):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _decode(self, key: str, raw: str) -> dict[str, Any] | None:
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            value = None
-        if not isinstance(value, dict):
-            # Losing one crawl cursor only costs a full re-fetch; crashing the run would cost more.
-            logger.warning("state %s in %s is not a JSON object; ignoring it", key, self.path)
-            return None
-        return value
 
 
 def open_state(settings: Settings) -> StateStore:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from typing import Any, Self
@@ -10,7 +9,7 @@ from typing import Any, Self
 import redis
 
 from earful.errors import EarfulError
-from earful.state import StateStore, _encode
+from earful.state import StateStore, decode_state, encode_state
 
 logger = logging.getLogger(__name__)
 _CHUNK = 500
@@ -38,10 +37,10 @@ class RedisStateStore(StateStore):
 
     def get(self, key: str) -> dict[str, Any] | None:
         raw = self._call("read", self._client.hget, self._values, key)
-        return self._decode(key, raw) if raw is not None else None
+        return decode_state(key, raw, f"Redis ({self._values})") if raw is not None else None
 
     def set(self, key: str, value: dict[str, Any]) -> None:
-        encoded = _encode(key, value)
+        encoded = encode_state(key, value)
         pipe = self._client.pipeline(transaction=True)
         pipe.hset(self._values, key, encoded)
         pipe.zadd(self._keys, {key: 0})
@@ -65,7 +64,7 @@ class RedisStateStore(StateStore):
                 if raw is None:  # deleted between the two reads
                     continue
                 key = raw_key.decode("utf-8")
-                value = self._decode(key, raw)
+                value = decode_state(key, raw, f"Redis ({self._values})")
                 if value is not None:
                     yield key, value
 
@@ -84,14 +83,3 @@ class RedisStateStore(StateStore):
         except redis.RedisError as exc:
             raise StateUnavailable(f"cannot {action} crawl state in Redis ({exc}); check EARFUL_REDIS_URL "
                                    "and that the Redis server is running") from exc
-
-    def _decode(self, key: str, raw: bytes) -> dict[str, Any] | None:
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            value = None
-        if not isinstance(value, dict):
-            # Losing one crawl cursor only costs a full re-fetch; crashing the run would cost more.
-            logger.warning("state %s in Redis (%s) is not a JSON object; ignoring it", key, self._values)
-            return None
-        return value
