@@ -219,6 +219,12 @@ class FeedServer:
             return [headers for seen, headers in self._server.requests if seen == path]
 
 
+@pytest.fixture
+def cassettes(shared_data: Path) -> Path:
+    """PRAW's recorded Reddit API exchanges (see tests/crawlers/reddit_replay.py)."""
+    return shared_data / "reddit-cassettes"
+
+
 @pytest.fixture(scope="session")
 def feed_server() -> Iterator[FeedServer]:
     server = _Server()

@@ -47,6 +47,15 @@ from pydantic import SecretStr
 
 from earful.settings import Settings
 
+# Cassettes of ../shared/data/reddit-cassettes the tests replay.
+SEARCH = "TestSubreddit.test_search.json"
+NEW = "TestSubredditListings.test_new.json"
+THREAD = "TestSubmission.test_comments.json"
+POLL = "TestPollData.test_get_attrs.json"
+FORBIDDEN = "TestSubredditQuarantine.test_opt_out.json"
+NOT_FOUND = "TestSubreddit.test_traffic__not_public.json"
+HTML_400 = "TestReddit.test_bad_request_without_json_text_html_response.json"
+
 TOKEN_PATH = "/api/v1/access_token"
 LOOSE_PARAMS = frozenset({"limit", "raw_json", "sort", "syntax", "t", "restrict_sr", "sr_detail",
                           "count", "show", "include_over_18", "depth", "context", "threaded"})

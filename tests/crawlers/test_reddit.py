@@ -18,20 +18,16 @@ from earful.errors import SourceError
 from earful.models import mention_id
 from earful.settings import Settings
 from earful.state import SQLiteStateStore
-from tests.crawlers.reddit_replay import RedditReplay
-
-SEARCH = "TestSubreddit.test_search.json"
-NEW = "TestSubredditListings.test_new.json"
-THREAD = "TestSubmission.test_comments.json"
-POLL = "TestPollData.test_get_attrs.json"
-FORBIDDEN = "TestSubredditQuarantine.test_opt_out.json"
-NOT_FOUND = "TestSubreddit.test_traffic__not_public.json"
-HTML_400 = "TestReddit.test_bad_request_without_json_text_html_response.json"
-
-
-@pytest.fixture
-def cassettes(shared_data: Path) -> Path:
-    return shared_data / "reddit-cassettes"
+from tests.crawlers.reddit_replay import (
+    FORBIDDEN,
+    HTML_400,
+    NEW,
+    NOT_FOUND,
+    POLL,
+    SEARCH,
+    THREAD,
+    RedditReplay,
+)
 
 
 @pytest.fixture

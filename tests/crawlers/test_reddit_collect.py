@@ -15,22 +15,12 @@ from earful.settings import Settings
 from earful.state import SQLiteStateStore
 from search.base import SearchRequest
 from search.embedded import EmbeddedIndex
-from tests.crawlers.reddit_replay import RedditReplay
+from tests.crawlers.reddit_replay import FORBIDDEN, NEW, NOT_FOUND, SEARCH, RedditReplay
 from workers.collect import collect_source
 from workers.health import load_health
 from workers.queue import InlineQueue
 from workers.runtime import Runtime, build_processor
 from workers.spool import Spool
-
-SEARCH = "TestSubreddit.test_search.json"
-NEW = "TestSubredditListings.test_new.json"
-FORBIDDEN = "TestSubredditQuarantine.test_opt_out.json"
-NOT_FOUND = "TestSubreddit.test_traffic__not_public.json"
-
-
-@pytest.fixture
-def cassettes(shared_data: Path) -> Path:
-    return shared_data / "reddit-cassettes"
 
 
 def app_config(*sources: dict[str, Any]) -> AppConfig:
