@@ -172,12 +172,12 @@ def measure(spider: str, base: str, paths_file: Path, work: Path) -> dict[str, f
 def extraction_cost(folder: Path, paths: list[str], sample: int = 200) -> float:
     """Milliseconds per page to parse and read reviews + aggregates, outside Scrapy."""
     from crawlers.review_records import aggregates_from_items, reviews_from_items
-    from crawlers.schema_org import extract, parse_html
+    from crawlers.schema_org import extract, page_markers, parse_html
 
     bodies = [(folder / p.lstrip("/")).read_bytes() for p in paths[:sample]]
     started = time.perf_counter()
     for body in bodies:
-        items = extract(parse_html(body), markers=body)
+        items = extract(parse_html(body), markers=page_markers(body, "utf-8"))
         reviews_from_items(items)
         aggregates_from_items(items)
     return (time.perf_counter() - started) * 1000 / len(bodies)

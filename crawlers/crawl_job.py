@@ -107,6 +107,7 @@ def scrapy_overrides(settings: Settings) -> dict[str, Any]:
         "AUTOTHROTTLE_ENABLED": settings.crawl_autothrottle,
         "RETRY_TIMES": settings.crawl_retries,
         "CLOSESPIDER_TIMEOUT": settings.crawl_timeout,
+        "EARFUL_PARSE_WORKERS": "auto" if settings.crawl_parse_workers is None else settings.crawl_parse_workers,
     }
 
 

@@ -19,6 +19,7 @@ import feedparser
 from crawlers.base import Collector, CollectResult
 from crawlers.http import fetch
 from crawlers.text import collapse, html_to_text
+from crawlers.urls import host
 from earful.config import FeedSource
 from earful.models import RawMention, mention_id, utcnow
 from earful.state import StateStore
@@ -69,15 +70,6 @@ def _http_url(value: Any, base: str) -> str | None:
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        return urlsplit(url).hostname or None
-    except ValueError:
-        return None
-
-
 class _Feed:
     """Feed-wide facts each entry falls back on."""
 
@@ -86,7 +78,7 @@ class _Feed:
         self.source = source
         self.base_url = base_url
         self.now = now
-        self.site = _host(_http_url(_raw(feed, "link"), base_url)) or _host(base_url)
+        self.site = host(_http_url(_raw(feed, "link"), base_url)) or host(base_url)
         self.lang = (_lang(_raw(feed, "language")) or _lang(_raw(_raw(feed, "title_detail"), "language"))
                      or _lang(source.lang))
         self.brands = [source.brand] if source.brand else []
@@ -188,13 +180,13 @@ def _mention(draft: _Draft, feed: _Feed, result: CollectResult) -> RawMention:
         id=mention_id(f"feed:{feed.source.name}", draft.native), source="feed",
         source_name=feed.source.name, url=url, author=_author(entry), title=title, text=text,
         published_at=_published(entry, feed.now, result), collected_at=feed.now,
-        site=_host(url) or feed.site, lang_hint=_entry_lang(entry) or feed.lang, brands=list(feed.brands))
+        site=host(url) or feed.site, lang_hint=_entry_lang(entry) or feed.lang, brands=list(feed.brands))
 
 
 def _entry_url(entry: Any, base: str) -> str | None:
     """The article's own address: FeedBurner's original link, Google Alerts' target, else the link."""
     url = _http_url(_raw(entry, "feedburner_origlink"), base) or _http_url(_raw(entry, "link"), base)
-    if url and _host(url) in _GOOGLE_HOSTS and urlsplit(url).path == "/url":
+    if url and host(url) in _GOOGLE_HOSTS and urlsplit(url).path == "/url":
         target = parse_qs(urlsplit(url).query).get("url", [""])[0]
         return _http_url(target, base) or url
     return url

@@ -1,7 +1,9 @@
 """What Earful's spiders yield: one item per page, with its mentions and aggregate ratings.
 
 One item per page rather than per review: Scrapy's per-item machinery (signals, log records,
-pipeline tasks) would otherwise cost more than reading the page.
+pipeline tasks) would otherwise cost more than reading the page. Mentions travel as RawMention
+JSON, encoded where the page is read (possibly a worker process): that is what the collector
+reads back, so the crawl process neither re-encodes nor copies model objects between processes.
 """
 
 from __future__ import annotations
@@ -34,5 +36,12 @@ class AggregateItem:
 @dataclass
 class PageItem:
     url: str
-    mentions: list[RawMention] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)  # RawMention JSON
     aggregates: list[AggregateItem] = field(default_factory=list)
+
+    def add(self, mention: RawMention) -> bool:
+        """Adds the mention, unless it has nothing to show (no text, title or rating): then False."""
+        if not (mention.text or mention.title or mention.rating):
+            return False
+        self.mentions.append(mention.model_dump_json())
+        return True

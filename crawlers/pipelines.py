@@ -30,7 +30,8 @@ class Sink(ABC):
     """Where the pipeline puts what the spider found."""
 
     @abstractmethod
-    def add_mention(self, mention: RawMention) -> None: ...
+    def add_mentions(self, mentions: list[str]) -> None:
+        """RawMention JSON, as the spider encoded it."""
 
     @abstractmethod
     def add_aggregate(self, aggregate: AggregateItem) -> None: ...
@@ -48,8 +49,8 @@ class JsonLinesSink(Sink):
     def _write(self, kind: str, data: dict[str, Any]) -> None:
         self._file.write(json.dumps({"kind": kind, "data": data}, ensure_ascii=False, default=str) + "\n")
 
-    def add_mention(self, mention: RawMention) -> None:
-        self._file.write(f'{{"kind": "mention", "data": {mention.model_dump_json()}}}\n')
+    def add_mentions(self, mentions: list[str]) -> None:
+        self._file.write("".join(f'{{"kind": "mention", "data": {data}}}\n' for data in mentions))
 
     def add_aggregate(self, aggregate: AggregateItem) -> None:
         self._write("aggregate", aggregate.to_json())
@@ -71,10 +72,11 @@ class RuntimeSink(Sink):
         self.aggregates: list[dict[str, Any]] = []
         self.delivered = 0
 
-    def add_mention(self, mention: RawMention) -> None:
-        self.batch.append(mention)
-        if len(self.batch) >= self.runtime.settings.batch_size:
-            self._flush()
+    def add_mentions(self, mentions: list[str]) -> None:
+        for data in mentions:
+            self.batch.append(RawMention.model_validate_json(data))
+            if len(self.batch) >= self.runtime.settings.batch_size:
+                self._flush()
 
     def add_aggregate(self, aggregate: AggregateItem) -> None:
         self.aggregates.append(aggregate.to_json())
@@ -101,7 +103,7 @@ class RuntimeSink(Sink):
 
 
 class MentionPipeline:
-    """Validates items and hands them to the sink; malformed items are dropped with a reason."""
+    """Hands page items to the sink; anything else is dropped with a reason."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -121,20 +123,11 @@ class MentionPipeline:
         assert self.sink is not None
         if not isinstance(item, PageItem):
             raise DropItem(f"not an Earful item: {type(item).__name__}")
-        for mention in item.mentions:
-            if mention.text or mention.title or mention.rating:
-                self.sink.add_mention(mention)
-            else:
-                logger.info("dropped an empty mention from %s: no text, title or rating", item.url)
-                self._count_empty()
+        if item.mentions:
+            self.sink.add_mentions(item.mentions)
         for aggregate in item.aggregates:
             self.sink.add_aggregate(aggregate)
         return item
-
-    def _count_empty(self) -> None:
-        skip = getattr(self.crawler.spider, "skip", None)
-        if skip is not None:
-            skip("empty")
 
     def close_spider(self) -> None:
         if self.sink is None:

@@ -7,6 +7,7 @@ nested items as dicts, so the three syntaxes are read by the same code downstrea
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import re
@@ -25,6 +26,10 @@ _WRAPPER = re.compile(r"^\s*(?:<!--|<!\[CDATA\[|//\s*<!\[CDATA\[)|(?:-->|\]\]>|/
 _BLOCK_TAGS = frozenset({"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
                          "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol",
                          "p", "pre", "section", "table", "td", "th", "tr", "ul"})
+_JSON_LD = etree.XPath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+_MICRODATA_ROOTS = etree.XPath("//*[@itemscope][not(@itemprop) or not(ancestor::*[@itemscope])]")
+_RDFA_ROOTS = etree.XPath("//*[@typeof][not(@property) or not(ancestor::*[@typeof])]")
+_BY_ID = etree.XPath("//*[@id=$ref]")
 _URL_PROPS = {"a": "href", "area": "href", "link": "href", "audio": "src", "embed": "src", "iframe": "src",
               "img": "src", "source": "src", "track": "src", "video": "src", "object": "data"}
 
@@ -45,12 +50,18 @@ def types_of(node: Node) -> list[str]:
     return [short_name(t) for t in (value if isinstance(value, list) else [value]) if t]
 
 
+def page_markers(body: bytes, encoding: str) -> bytes | None:
+    """The page's bytes lower-cased, for cheap "does it say X" checks; None where ASCII words
+    cannot be found in the bytes (UTF-16 and UTF-32 pages)."""
+    return None if encoding.lower().replace("-", "").startswith(("utf16", "utf32")) else body.lower()
+
+
 def extract(root: Any, *, markers: bytes | None = None) -> list[Node]:
     """Top-level items of the page in document order: JSON-LD, then microdata, then RDFa.
 
-    ``markers`` (the page's bytes) lets a syntax be skipped when its attribute never occurs.
+    ``markers`` (from ``page_markers()``) lets a syntax be skipped when its attribute never occurs.
     """
-    page = markers.lower() if markers is not None else None
+    page = markers
     items = list(_json_ld(root)) if page is None or b"ld+json" in page else []
     if page is None or b"itemscope" in page:
         items.extend(_microdata(root))
@@ -81,7 +92,7 @@ def walk(value: Any, parent: Node | None = None,
 # --- JSON-LD ---------------------------------------------------------------------------------------
 
 def _json_ld(root: Any) -> Iterator[Node]:
-    for script in root.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+    for script in _JSON_LD(root):
         text = script.text or ""
         data = _load_json(text)
         if data is None:
@@ -168,7 +179,7 @@ def _target(value: Any, ids: dict[str, Node]) -> Any:
 # --- microdata -------------------------------------------------------------------------------------
 
 def _microdata(root: Any) -> Iterator[Node]:
-    for element in root.xpath("//*[@itemscope][not(@itemprop) or not(ancestor::*[@itemscope])]"):
+    for element in _MICRODATA_ROOTS(root):
         yield _micro_item(element, root, 0)
 
 
@@ -191,7 +202,7 @@ def _micro_item(element: Any, root: Any, depth: int) -> Node:
         node["@id"] = element.get("itemid")
     scopes = [element]
     for ref in (element.get("itemref") or "").split():
-        scopes.extend(root.xpath("//*[@id=$ref]", ref=ref))
+        scopes.extend(_BY_ID(root, ref=ref))
     for scope in scopes:
         children = [scope] if scope is not element else list(scope)
         for child in children:
@@ -253,7 +264,7 @@ def _collect_text(element: Any, parts: list[str], depth: int) -> None:
 # --- RDFa (the schema.org "RDFa Lite" subset: vocab, typeof, property, resource, content) ----------
 
 def _rdfa(root: Any) -> Iterator[Node]:
-    for element in root.xpath("//*[@typeof][not(@property) or not(ancestor::*[@typeof])]"):
+    for element in _RDFA_ROOTS(root):
         yield _rdfa_item(element, 0)
 
 
@@ -293,7 +304,23 @@ def parse_html(body: bytes | str, encoding: str = "utf-8") -> Any:
     """
     try:
         if isinstance(body, str):
-            return etree.fromstring(body.replace("\x00", ""), etree.HTMLParser(recover=True))
-        return etree.fromstring(body.replace(b"\x00", b""), etree.HTMLParser(recover=True, encoding=encoding))
+            return etree.fromstring(body.replace("\x00", ""), _parser(None))
+        if b"\x00" in body:
+            body = body.replace(b"\x00", b"")
+        return etree.fromstring(body, _parser(encoding))
     except (etree.ParserError, etree.XMLSyntaxError, LookupError, ValueError):
         return None
+
+
+@lru_cache(maxsize=64)
+def _parser(encoding: str | None) -> etree.HTMLParser:
+    """One parser per encoding, under libxml2's own name for it.
+
+    libxml2 decodes "UTF-8" natively but sends "utf-8" (Scrapy's spelling) through iconv,
+    which makes the whole parse about 60 % slower.
+    """
+    if encoding is None:
+        return etree.HTMLParser(recover=True)
+    name = codecs.lookup(encoding).name
+    native = {"utf-8": "UTF-8", "latin-1": "ISO-8859-1", "iso8859-1": "ISO-8859-1", "ascii": "US-ASCII"}
+    return etree.HTMLParser(recover=True, encoding=native.get(name, encoding))

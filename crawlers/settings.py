@@ -50,6 +50,7 @@ DOWNLOADER_MIDDLEWARES = {
 RETRY_BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each time
 RETRY_BACKOFF_MAX = 30.0
 ITEM_PIPELINES = {"crawlers.pipelines.MentionPipeline": 300}
+LOG_FORMATTER = "crawlers.logformatter.EarfulLogFormatter"
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 15.0
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"

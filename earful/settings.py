@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     crawl_autothrottle: bool = True  # slow down further when the site answers slowly
     crawl_retries: int = Field(default=3, ge=0, le=10)  # retries of 5xx/429/timeouts, with growing waits
     crawl_timeout: int = Field(default=3600, ge=10)  # a crawl is stopped after this many seconds
+    # processes reading review pages beside Scrapy's own (None: one per spare core, up to 4; 0: none)
+    crawl_parse_workers: int | None = Field(default=None, ge=0, le=64)
 
     # Reddit (read-only API access; an "app" of type script at reddit.com/prefs/apps)
     reddit_client_id: str | None = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import (
@@ -100,9 +99,3 @@ class EarfulSpider(scrapy.Spider):
         return {"skipped": dict(self.skipped), "counts": dict(self.notes), "failures": list(self.failures),
                 "error_kinds": dict(self.error_kinds), "pages_ok": self.pages_ok}
 
-
-def host(url: str | None) -> str | None:
-    try:
-        return urlsplit(url).hostname if url else None
-    except ValueError:
-        return None

@@ -6,160 +6,75 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
 from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from crawlers.dates import parse_date
-from crawlers.items import AggregateItem, PageItem
-from crawlers.pagination import next_page_url
-from crawlers.ratings import normalize_rating, parse_count
-from crawlers.review_records import (
-    AggregateRecord,
-    ReviewRecord,
-    aggregate_from_profile,
-    records_from_items,
-    reviews_from_profile,
-)
-from crawlers.schema_org import extract, parse_html
-from crawlers.spiders.base import EarfulSpider, host
+from crawlers.parse_pool import ParsePool, log_level, workers_setting
+from crawlers.review_page import PageResult, ReviewPageReader
+from crawlers.spiders.base import EarfulSpider
 from earful.config import ReviewsSource
-from earful.models import RawMention, mention_id
 
 logger = logging.getLogger(__name__)
-
-MAX_TEXT_CHARS = 100_000
-FUTURE_TOLERANCE = timedelta(days=1)  # pages state dates in their own time zone
-
-
-def review_native_id(origin: str, record: ReviewRecord) -> str:
-    """The review's own @id (else where it is listed) + author + date + a hash of title and text.
-
-    ``origin`` is the first page of the listing, not the page the review sits on today: new
-    reviews push old ones to later pages, and a re-crawl must find the same ids. Author, date
-    and text stay in even with an @id, because some sites give every review the same one.
-    """
-    where = record.item_id if record.item_id and not record.item_id.startswith("_:") else origin
-    digest = hashlib.sha1(f"{record.title}\x1f{record.text}".encode()).hexdigest()
-    return "\x1f".join([where, record.author or "", record.date or "", digest])
 
 
 class ReviewsSpider(EarfulSpider):
     name = "reviews"
     kind = "reviews"
+    _pool: ParsePool | None = None
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.job.start_urls:
             yield Request(url, callback=self.parse, errback=self.on_error, meta={"origin": url, "page": 1})
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+    @property
+    def pool(self) -> ParsePool:
+        if self._pool is None:
+            assert isinstance(self.job.source, ReviewsSource)
+            reader = ReviewPageReader(self.job.source, self.job.profile, self.job.seen, self.started_at)
+            settings = getattr(self, "settings", None)  # set once the spider is bound to a crawler
+            self._pool = ParsePool(reader, workers_setting(settings.get("EARFUL_PARSE_WORKERS")) if settings else 0,
+                                   expected_pages=self.job.max_pages * len(self.job.start_urls),
+                                   log_level=log_level(settings.get("LOG_LEVEL")) if settings else logging.INFO)
+        return self._pool
+
+    async def parse(self, response: Response, **kwargs: Any) -> list[Any]:
+        """The page's item and next request, as a list: a coroutine's list takes Scrapy's cheaper
+        synchronous path through the spider middlewares, an async generator's items do not."""
         if not isinstance(response, TextResponse):
             logger.warning("%s: %s is not a web page (%s); skipped", self.source_name, response.url,
                            (response.headers.get("Content-Type") or b"?").decode("latin-1"))
             self.skip("not_html")
-            return
-        try:
-            root = parse_html(response.body, response.encoding)
-            if root is None:
-                self.skip("empty_page")
-                return
-            records, aggregates = self._read(response, root)
-            item = self._page(response, root, records, aggregates)
-        except Exception as exc:  # noqa: BLE001 - one broken page must not stop the crawl
-            self.broken_page(response.url, exc)
-            return
-        self.pages_ok += 1
-        if item.mentions or item.aggregates:
-            yield item
-        yield from self._follow(response, root, len(item.mentions), len(records))
-
-    def _read(self, response: TextResponse, root: Any) -> tuple[list[ReviewRecord], list[AggregateRecord]]:
-        profile = self.job.profile
-        records = reviews_from_profile(response, profile) if profile and profile.item else []
-        aggregate = aggregate_from_profile(response, profile) if profile else None
-        aggregates = [aggregate] if aggregate else []
-        if not records or not aggregates:
-            marked_reviews, marked_aggregates = records_from_items(extract(root, markers=response.body))
-            records = records or marked_reviews
-            aggregates = aggregates or marked_aggregates
-        return records, aggregates
-
-    def _page(self, response: TextResponse, root: Any, records: list[ReviewRecord],
-              aggregates: list[AggregateRecord]) -> PageItem:
-        source = self.job.source
-        assert isinstance(source, ReviewsSource)
+            return []
         origin = response.meta.get("origin", response.url)
-        item = PageItem(response.url, aggregates=[self._aggregate(a, response.url) for a in aggregates])
-        on_page: set[str] = set()
-        lang = source.lang or _page_lang(root)
-        for record in records:
-            mid = mention_id("review", review_native_id(origin, record))
-            if mid in on_page:
-                self.skip("duplicate_on_page")  # the same review in JSON-LD and microdata
-                continue
-            on_page.add(mid)
-            if mid in self.job.seen:
-                self.skip("already_seen")
-                continue
-            item.mentions.append(self._mention(mid, record, response, lang))
-        return item
+        result = await self.pool.read(response.url, response.body, response.encoding, origin)
+        self.skipped.update(result.skipped)
+        self.notes.update(result.notes)
+        if result.error:
+            logger.warning("%s: skipped %s, it could not be read (%s)", self.source_name, response.url,
+                           result.error)
+            self.skip("broken_page")
+            return []
+        if result.item is None:
+            return []
+        self.pages_ok += 1
+        output: list[Any] = []
+        if result.item.mentions or result.item.aggregates:
+            output.append(result.item)
+        output.extend(self._follow(response, result))
+        return output
 
-    def _mention(self, mid: str, record: ReviewRecord, response: TextResponse, lang: str | None) -> RawMention:
-        source = self.job.source
-        scale = self.job.profile.rating_scale if self.job.profile else None
-        rating = normalize_rating(record.rating, record.best, record.worst, default_best=scale)
-        if rating.problem and rating.problem != "missing_rating":
-            logger.info("%s: review by %s on %s has rating %r (best %r): %s", self.source_name,
-                        record.author, response.url, record.rating, record.best, rating.problem)
-        if rating.problem:
-            self.note(rating.problem)
-        now = self.started_at
-        published = parse_date(record.date)
-        if published is None:
-            self.note("missing_date" if not record.date else "unparseable_date")
-            published = now
-        elif published > now + FUTURE_TOLERANCE:
-            self.note("future_date_clamped")
-            published = now
-        text = record.text
-        if len(text) > MAX_TEXT_CHARS:
-            text = text[:MAX_TEXT_CHARS]
-            self.note("text_truncated")
-        return RawMention(  # url: the page showing the review (review "url"s often name the product)
-            id=mid, source="review", source_name=source.name, url=response.url, author=record.author,
-            title=record.title[:1000], text=text, published_at=published, collected_at=now,
-            site=host(response.url), lang_hint=lang, brands=[source.brand] if source.brand else [],
-            rating=rating.rating)
-
-    def _aggregate(self, record: AggregateRecord, url: str) -> AggregateItem:
-        scale = self.job.profile.rating_scale if self.job.profile else None
-        rating = normalize_rating(record.value, record.best, record.worst, default_best=scale)
-        if rating.problem and rating.problem != "missing_rating":
-            logger.info("%s: aggregate rating %r on %s: %s", self.source_name, record.value, url, rating.problem)
-        self.note("aggregate_ratings")
-        value = rating.rating
-        return AggregateItem(
-            source_name=self.source_name, url=url, raw=value.raw if value else None,
-            scale=value.scale if value else None, normalized=value.normalized if value else None,
-            rating_count=parse_count(record.rating_count), review_count=parse_count(record.review_count),
-            item_type=record.item_type, item_name=record.item_name, syntax=record.syntax)
-
-    def _follow(self, response: TextResponse, root: Any, new: int, found: int) -> Iterator[Request]:
+    def _follow(self, response: TextResponse, result: PageResult) -> Iterator[Request]:
         """The next page, unless the page limit is reached or this page brought nothing new."""
         page = int(response.meta.get("page", 1))
-        target = next_page_url(response, self.job.profile.next_page if self.job.profile else None, root)
+        target = result.next_url
         if target is None:
             return
-        if host(target) != host(response.url):
-            self.note("next_page_offsite")  # on blogs rel=next is often the next article elsewhere
-            return
-        if new == 0:
-            reason = "only_seen_reviews" if found else "no_reviews"
+        if result.new == 0:
+            reason = "only_seen_reviews" if result.found else "no_reviews"
             logger.info("%s: %s has no new reviews; not following %s", self.source_name, response.url, target)
             self.note(f"paging_stopped_{reason}")
             return
@@ -170,7 +85,15 @@ class ReviewsSpider(EarfulSpider):
         yield Request(target, callback=self.parse, errback=self.on_error,
                       meta={"origin": response.meta.get("origin", response.url), "page": page + 1})
 
+    def summary(self) -> dict[str, Any]:
+        summary = super().summary()
+        if self._pool is not None and self._pool.read_in_workers:
+            summary["counts"]["pages_read_in_workers"] = self._pool.read_in_workers
+        return summary
 
-def _page_lang(root: Any) -> str | None:
-    lang = root.getroottree().getroot().get("lang")
-    return lang.split("-")[0].strip().lower()[:3] or None if isinstance(lang, str) else None
+    def closed(self, reason: str) -> None:
+        if self._pool is not None:
+            if self._pool.read_in_workers:
+                logger.info("%s: %d pages read in the crawl process, %d in worker processes", self.source_name,
+                            self._pool.read_inline, self._pool.read_in_workers)
+            self._pool.close()

@@ -24,8 +24,9 @@ from crawlers.dates import parse_date
 from crawlers.items import PageItem
 from crawlers.page_text import Post, article_facts, main_text, meta, posts_from_items, posts_from_profile
 from crawlers.pagination import next_page_url
-from crawlers.schema_org import extract
-from crawlers.spiders.base import EarfulSpider, host
+from crawlers.schema_org import extract, page_markers
+from crawlers.spiders.base import EarfulSpider
+from crawlers.urls import host
 from earful.config import WebSource
 from earful.models import RawMention, mention_id
 
@@ -96,8 +97,13 @@ class WebSpider(EarfulSpider):
             self.broken_page(response.url, exc)
             return
         self.pages_ok += 1
-        if mentions:
-            yield PageItem(response.url, mentions)
+        item = PageItem(response.url)
+        for mention in mentions:
+            if not item.add(mention):
+                logger.info("%s: dropped an empty post on %s: no text or title", self.source_name, response.url)
+                self.skip("empty")
+        if item.mentions:
+            yield item
         if is_thread:  # later pages of the same thread
             target = next_page_url(response, self.job.profile.next_page if self.job.profile else None)
             same_site = target is not None and host(target) == host(response.url)
@@ -105,7 +111,7 @@ class WebSpider(EarfulSpider):
                 yield request
 
     def _read(self, response: TextResponse) -> tuple[list[RawMention], bool]:
-        items = extract(response.selector.root, markers=response.body)
+        items = extract(response.selector.root, markers=page_markers(response.body, response.encoding))
         profile = self.job.profile
         posts = posts_from_profile(response, profile) if profile and profile.item else []
         posts = posts or posts_from_items(items)

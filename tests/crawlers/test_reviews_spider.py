@@ -216,3 +216,18 @@ def test_retry_waits_grow_and_follow_retry_after() -> None:
     later = format_datetime(utcnow().replace(microsecond=0) + timedelta(seconds=20), usegmt=True)
     assert 15 <= backoff_delay(1, 0.5, 30.0, later.encode()) <= 20
     assert backoff_delay(2, 0.5, 30.0, b"soon") == 1.0
+
+
+def test_a_large_crawl_reads_its_pages_in_worker_processes(page_server: Any, tmp_path: Path) -> None:
+    urls = chain(page_server, "pool", 30)
+    inline = collect(reviews_source(urls[0], max_pages=50), tmp_path / "inline", crawl_parse_workers=0)
+    # 50 possible pages > 40: workers start with the first page; the delay leaves them time to boot
+    pooled = collect(reviews_source(urls[0], max_pages=50), tmp_path / "pooled", crawl_parse_workers=1,
+                     crawl_delay=0.1)
+    assert "pages_read_in_workers" not in inline.counts
+    assert 0 < pooled.counts["pages_read_in_workers"] <= 30
+    assert len(inline.mentions) == 60
+    as_dicts = sorted((m.model_dump(exclude={"collected_at"}) for m in inline.mentions), key=lambda d: d["id"])
+    assert as_dicts == sorted((m.model_dump(exclude={"collected_at"}) for m in pooled.mentions),
+                              key=lambda d: d["id"])
+    assert pooled.counts["aggregate_ratings"] == inline.counts["aggregate_ratings"] == 30

@@ -1,0 +1,203 @@
+"""Reading review pages on the machine's other cores while Scrapy keeps fetching.
+
+Scrapy runs on one core: every millisecond spent reading a page is a millisecond not spent
+fetching. A crawl that may reach more than ``INLINE_PAGES`` pages hands its pages to worker
+processes (``EARFUL_CRAWL_PARSE_WORKERS``; default one per spare core, up to four), started
+with its first page; until one is ready, and in small crawls, pages are read inline.
+
+The workers talk to the crawl over plain pipes watched by the crawl's own event loop; no
+helper threads (a ProcessPoolExecutor's two threads fight the reactor for the GIL and cost
+more than the parsing they save). A worker that dies takes the pool down with it and the
+crawl reads its pages inline from then on, including those the worker had not answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import pickle
+import sys
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from crawlers.review_page import PageResult, ReviewPageReader
+
+logger = logging.getLogger(__name__)
+
+INLINE_PAGES = 40  # pages read inline before workers are started
+MAX_AUTO_WORKERS = 4
+# Pages sent ahead to a worker: enough that it never waits for the crawl, few enough (in bytes)
+# that the pipe never fills, since a full pipe would block the crawl. One is always allowed.
+IN_FLIGHT_PAGES = 8
+IN_FLIGHT_BYTES = 48 * 1024
+LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"  # Scrapy's, which collectors parse
+LOG_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+_READY = b"ready"
+
+Job = tuple[str, bytes, str, str]  # url, body, encoding, origin
+
+
+def auto_workers() -> int:
+    """One worker per core beyond the one Scrapy runs on, at most MAX_AUTO_WORKERS."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(0, min(cores - 1, MAX_AUTO_WORKERS))
+
+
+def workers_setting(value: object) -> int | None:
+    """``EARFUL_PARSE_WORKERS`` as Scrapy hands it over: a count, or None for "auto"."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto")):
+        return None
+    try:
+        return max(0, int(str(value)))
+    except ValueError:
+        logger.warning("EARFUL_PARSE_WORKERS=%r is not a number or 'auto'; using auto", value)
+        return None
+
+
+def log_level(value: object) -> int:
+    """Scrapy's LOG_LEVEL ("INFO", 20, ...) as a number; INFO when it cannot be read."""
+    if isinstance(value, int):
+        return value
+    level = logging.getLevelName(str(value or "INFO").upper())
+    return level if isinstance(level, int) else logging.INFO
+
+
+def serve(connection: Connection, reader: ReviewPageReader, level: int) -> None:
+    """A worker: reads the pages it is sent until the pipe closes."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    connection.send_bytes(_READY)
+    while True:
+        try:
+            message = connection.recv_bytes()
+        except (EOFError, OSError):
+            return
+        number, job = pickle.loads(message)
+        connection.send_bytes(pickle.dumps((number, reader.read(*job)), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    connection: Connection
+    ready: bool = False
+    waiting: dict[int, tuple[Job, asyncio.Future[PageResult]]] = field(default_factory=dict)
+    bytes_sent: int = 0  # bodies sent and not yet answered
+
+    def can_take(self, size: int) -> bool:
+        if not self.ready or len(self.waiting) >= IN_FLIGHT_PAGES:
+            return False
+        return not self.waiting or self.bytes_sent + size <= IN_FLIGHT_BYTES
+
+
+class ParsePool:
+    """``await pool.read(...)``: inline for small crawls, in worker processes for large ones."""
+
+    def __init__(self, reader: ReviewPageReader, workers: int | None = None, *, expected_pages: int = 0,
+                 inline_pages: int = INLINE_PAGES, log_level: int = logging.INFO) -> None:
+        """``expected_pages``: how many pages the crawl may reach; above ``inline_pages`` the
+        workers start with the first page, otherwise only once ``inline_pages`` were read."""
+        self.reader = reader
+        self.workers = auto_workers() if workers is None else workers
+        self.inline_pages = 0 if expected_pages > inline_pages else inline_pages
+        self.log_level = log_level
+        self.read_inline = 0
+        self.read_in_workers = 0
+        self._pool: list[_Worker] = []
+        self._queue: deque[tuple[Job, asyncio.Future[PageResult]]] = deque()
+        self._numbers = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def read(self, url: str, body: bytes, encoding: str, origin: str) -> PageResult:
+        job: Job = (url, body, encoding, origin)
+        if self.workers <= 0 or (not self._pool and self.read_inline < self.inline_pages):
+            return self._inline(job)
+        if not self._pool:
+            self._start(asyncio.get_running_loop())
+        if not any(w.ready for w in self._pool) and not self._queue:
+            return self._inline(job)  # workers still starting: the crawl does not wait for them
+        future: asyncio.Future[PageResult] = asyncio.get_running_loop().create_future()
+        self._queue.append((job, future))
+        self._dispatch()
+        return await future
+
+    def _inline(self, job: Job) -> PageResult:
+        self.read_inline += 1
+        return self.reader.read(*job)
+
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        # forkserver: a worker inherits none of the crawl's reactor, sockets or threads.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])  # workers start with the reader's modules imported
+        self._loop = loop
+        try:
+            for _ in range(self.workers):
+                ours, theirs = context.Pipe()
+                process = context.Process(target=serve, args=(theirs, self.reader, self.log_level), daemon=True,
+                                          name="earful-page-reader")
+                process.start()
+                theirs.close()
+                worker = _Worker(process, ours)
+                self._pool.append(worker)
+                loop.add_reader(ours.fileno(), self._receive, worker)
+        except (OSError, pickle.PicklingError, RuntimeError) as exc:
+            self._fail(f"could not start page reader processes ({type(exc).__name__}: {exc})")
+            return
+        logger.info("%s: reading pages in %d worker process(es)", self.reader.source.name, self.workers)
+
+    def _dispatch(self) -> None:
+        for worker in self._pool:
+            while self._queue and worker.can_take(len(self._queue[0][0][1])):
+                job, future = self._queue.popleft()
+                self._numbers += 1
+                try:
+                    worker.connection.send_bytes(pickle.dumps((self._numbers, job), protocol=pickle.HIGHEST_PROTOCOL))
+                except (OSError, ValueError) as exc:
+                    self._queue.appendleft((job, future))
+                    self._fail(f"a page reader process stopped taking pages ({type(exc).__name__}: {exc})")
+                    return
+                worker.waiting[self._numbers] = (job, future)
+                worker.bytes_sent += len(job[1])
+
+    def _receive(self, worker: _Worker) -> None:
+        try:
+            message = worker.connection.recv_bytes()
+        except (EOFError, OSError) as exc:
+            self._fail(f"a page reader process ended unexpectedly ({type(exc).__name__})")
+            return
+        if message == _READY:
+            worker.ready = True
+        else:
+            number, result = pickle.loads(message)
+            job, future = worker.waiting.pop(number)
+            worker.bytes_sent -= len(job[1])
+            self.read_in_workers += 1
+            if not future.done():
+                future.set_result(result)
+        self._dispatch()
+
+    def _fail(self, why: str) -> None:
+        """Stops the workers; every page still waiting for one is read inline."""
+        logger.warning("%s: %s; reading pages in the crawl process from now on", self.reader.source.name, why)
+        self.workers = 0
+        pending = [entry for worker in self._pool for entry in worker.waiting.values()] + list(self._queue)
+        self._queue.clear()
+        self.close()
+        for job, future in pending:
+            if not future.done():
+                future.set_result(self._inline(job))
+
+    def close(self) -> None:
+        for worker in self._pool:
+            if self._loop is not None and not worker.connection.closed:
+                self._loop.remove_reader(worker.connection.fileno())
+            worker.connection.close()
+            worker.process.join(timeout=2)
+            if worker.process.is_alive():
+                worker.process.kill()
+        self._pool.clear()
