@@ -133,6 +133,9 @@ class MentionPipeline:
         if self.sink is None:
             return
         spider = self.crawler.spider
+        take_outbox = getattr(spider, "take_outbox", None)  # pages a spider read but has not yielded yet
+        if take_outbox is not None and (rest := take_outbox()) is not None:
+            self.process_item(rest)
         summary: dict[str, Any] = getattr(spider, "summary", dict)()
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         summary["scrapy"] = {k: v for k, v in stats.items() if isinstance(v, int | float)}

@@ -13,6 +13,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
+from crawlers.items import PageItem
 from crawlers.parse_pool import ParsePool, log_level, workers_setting
 from crawlers.review_page import PageResult, ReviewPageReader
 from crawlers.spiders.base import EarfulSpider
@@ -21,10 +22,17 @@ from earful.config import ReviewsSource
 logger = logging.getLogger(__name__)
 
 
+OUTBOX_PAGES = 16  # pages per item
+
+
 class ReviewsSpider(EarfulSpider):
     name = "reviews"
     kind = "reviews"
     _pool: ParsePool | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._outbox: list[PageItem] = []
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.job.start_urls:
@@ -61,11 +69,27 @@ class ReviewsSpider(EarfulSpider):
         if result.item is None:
             return []
         self.pages_ok += 1
-        output: list[Any] = []
+        output: list[Any] = list(self._follow(response, result))
         if result.item.mentions or result.item.aggregates:
-            output.append(result.item)
-        output.extend(self._follow(response, result))
+            self._outbox.append(result.item)
+            if len(self._outbox) >= OUTBOX_PAGES:
+                output.append(self.take_outbox())
         return output
+
+    def take_outbox(self) -> PageItem | None:
+        """The pages read since the last item, as one item (the pipeline takes the rest at the end).
+
+        Several pages to an item: Scrapy's per-item work (signals, pipeline chain) costs about as
+        much as fetching a page, and a collector reads the crawl's items only once it ends.
+        """
+        if not self._outbox:
+            return None
+        pages, self._outbox = self._outbox, []
+        merged = PageItem(pages[0].url)
+        for page in pages:
+            merged.mentions.extend(page.mentions)
+            merged.aggregates.extend(page.aggregates)
+        return merged
 
     def _follow(self, response: TextResponse, result: PageResult) -> Iterator[Request]:
         """The next page, unless the page limit is reached or this page brought nothing new."""
