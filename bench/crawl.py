@@ -12,9 +12,11 @@ AUTOTHROTTLE_ENABLED=False, ROBOTSTXT_OBEY=True (one robots.txt), LOG_LEVEL=WARN
 - bare:        fetches every page (all URLs as start requests) and does nothing with the response;
 - bare-follow: fetches the same chains the same way (rel=next found by a regex on the bytes, no parsing);
 - reviews:     starts at the chain heads and follows rel=next, extracting reviews and aggregates and
-               writing them through the item pipeline (JSON lines, as a collector's crawl does).
+               writing them through the item pipeline (JSON lines, as a collector's crawl does);
+               pages are read in worker processes as in any large crawl (EARFUL_CRAWL_PARSE_WORKERS).
 pages/s and reviews/s use Scrapy's own elapsed time (process start-up excluded); pages/CPU-s
-divides by the crawling process's CPU time, which other load on the machine disturbs less.
+divides by the crawling process's CPU time (workers not included), which other load on the
+machine disturbs less. Each round runs the three spiders back to back: compare within a round.
 """
 
 from __future__ import annotations
@@ -187,7 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--reviews", type=int, default=5, help="reviews per page")
-    parser.add_argument("--rounds", type=int, default=2, help="runs of each spider (median reported)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each spider (median reported)")
     parser.add_argument("--child"), parser.add_argument("--base"), parser.add_argument("--paths")
     parser.add_argument("--out")
     args = parser.parse_args()
