@@ -61,11 +61,10 @@ def extract(root: Any, *, markers: bytes | None = None) -> list[Node]:
 
     ``markers`` (from ``page_markers()``) lets a syntax be skipped when its attribute never occurs.
     """
-    page = markers
-    items = list(_json_ld(root)) if page is None or b"ld+json" in page else []
-    if page is None or b"itemscope" in page:
+    items = list(_json_ld(root)) if markers is None or b"ld+json" in markers else []
+    if markers is None or b"itemscope" in markers:
         items.extend(_microdata(root))
-    if page is None or b"typeof" in page:
+    if markers is None or b"typeof" in markers:
         items.extend(_rdfa(root))
     return items
 
