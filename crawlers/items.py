@@ -1,13 +1,14 @@
 """What Earful's spiders yield: one item per page, with its mentions and aggregate ratings.
 
 One item per page rather than per review: Scrapy's per-item machinery (signals, log records,
-pipeline tasks) would otherwise cost more than reading the page. Mentions travel as RawMention
-JSON, encoded where the page is read (possibly a worker process): that is what the collector
-reads back, so the crawl process neither re-encodes nor copies model objects between processes.
+pipeline tasks) would otherwise cost more than reading the page. Mentions and aggregate ratings
+travel as JSON, encoded where the page is read (possibly a worker process): that is what the
+collector reads back, so the crawl process neither re-encodes nor copies objects between processes.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,7 @@ class AggregateItem:
 class PageItem:
     url: str
     mentions: list[str] = field(default_factory=list)  # RawMention JSON
-    aggregates: list[AggregateItem] = field(default_factory=list)
+    aggregates: list[str] = field(default_factory=list)  # AggregateItem JSON
 
     def add(self, mention: RawMention) -> bool:
         """Adds the mention, unless it has nothing to show (no text, title or rating): then False."""
@@ -45,3 +46,6 @@ class PageItem:
             return False
         self.mentions.append(mention.model_dump_json())
         return True
+
+    def add_aggregate(self, aggregate: AggregateItem) -> None:
+        self.aggregates.append(json.dumps(aggregate.to_json(), ensure_ascii=False))

@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import pickle
 import sys
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -78,7 +79,8 @@ def serve(connection: Connection, reader: ReviewPageReader, level: int) -> None:
         except (EOFError, OSError):
             return
         number, job = pickle.loads(message)
-        connection.send_bytes(pickle.dumps((number, reader.read(*job)), protocol=pickle.HIGHEST_PROTOCOL))
+        answer = (number, reader.read(*job).to_wire())
+        connection.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 @dataclass
@@ -88,6 +90,7 @@ class _Worker:
     ready: bool = False
     waiting: dict[int, tuple[Job, asyncio.Future[PageResult]]] = field(default_factory=dict)
     bytes_sent: int = 0  # bodies sent and not yet answered
+    attached: bool = False  # its pipe is watched by the crawl's loop
 
     def can_take(self, size: int) -> bool:
         if not self.ready or len(self.waiting) >= IN_FLIGHT_PAGES:
@@ -112,12 +115,16 @@ class ParsePool:
         self._queue: deque[tuple[Job, asyncio.Future[PageResult]]] = deque()
         self._numbers = 0
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._starter: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._spawned: list[tuple[Any, Connection]] = []  # every process started, attached or not
+        self._closed = False
 
     async def read(self, url: str, body: bytes, encoding: str, origin: str) -> PageResult:
         job: Job = (url, body, encoding, origin)
-        if self.workers <= 0 or (not self._pool and self.read_inline < self.inline_pages):
+        if self.workers <= 0 or (self._starter is None and self.read_inline < self.inline_pages):
             return self._inline(job)
-        if not self._pool:
+        if self._starter is None:
             self._start(asyncio.get_running_loop())
         if not any(w.ready for w in self._pool) and not self._queue:
             return self._inline(job)  # workers still starting: the crawl does not wait for them
@@ -131,24 +138,56 @@ class ParsePool:
         return self.reader.read(*job)
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Starts the workers from a short-lived thread: the first start of a forkserver waits
+        ≈ 0.7 s for it to import the reader's modules, and the crawl must not stop for that."""
+        self._loop = loop
+        self._starter = threading.Thread(target=self._spawn, args=(loop,), daemon=True,
+                                         name="earful-page-reader-start")
+        self._starter.start()
+
+    def _spawn(self, loop: asyncio.AbstractEventLoop) -> None:
+        """In the starter thread: one process and pipe per worker, handed to the loop to attach."""
         # forkserver: a worker inherits none of the crawl's reactor, sockets or threads.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])  # workers start with the reader's modules imported
-        self._loop = loop
         try:
             for _ in range(self.workers):
+                if self._closed:
+                    return
                 ours, theirs = context.Pipe()
                 process = context.Process(target=serve, args=(theirs, self.reader, self.log_level), daemon=True,
                                           name="earful-page-reader")
+                with self._lock:
+                    self._spawned.append((process, ours))
                 process.start()
                 theirs.close()
-                worker = _Worker(process, ours)
-                self._pool.append(worker)
-                loop.add_reader(ours.fileno(), self._receive, worker)
+                loop.call_soon_threadsafe(self._attach, _Worker(process, ours))
         except (OSError, pickle.PicklingError, RuntimeError) as exc:
-            self._fail(f"could not start page reader processes ({type(exc).__name__}: {exc})")
+            why = f"could not start page reader processes ({type(exc).__name__}: {exc})"
+            try:
+                loop.call_soon_threadsafe(self._fail, why)
+            except RuntimeError:  # the crawl's loop is gone: close() stops what was started
+                logger.warning("%s: %s", self.reader.source.name, why)
             return
         logger.info("%s: reading pages in %d worker process(es)", self.reader.source.name, self.workers)
+
+    def _attach(self, worker: _Worker) -> None:
+        if self._closed or self.workers <= 0:  # closed or failed meanwhile: close() stops it
+            return
+        assert self._loop is not None
+        self._loop.add_reader(worker.connection.fileno(), self._receive, worker)
+        worker.attached = True
+        self._pool.append(worker)
+
+    async def wait_for_workers(self, timeout: float = 60.0) -> bool:
+        """Waits until every worker is ready to take pages (for callers that prefer waiting to
+        reading inline, such as tests); False if they are not ready within ``timeout`` seconds."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(self._pool) < self.workers or not all(w.ready for w in self._pool):
+            if self.workers <= 0 or asyncio.get_running_loop().time() > deadline:
+                return False
+            await asyncio.sleep(0.02)
+        return True
 
     def _dispatch(self) -> None:
         for worker in self._pool:
@@ -173,7 +212,8 @@ class ParsePool:
         if message == _READY:
             worker.ready = True
         else:
-            number, result = pickle.loads(message)
+            number, wire = pickle.loads(message)
+            result = PageResult.from_wire(wire)
             job, future = worker.waiting.pop(number)
             worker.bytes_sent -= len(job[1])
             self.read_in_workers += 1
@@ -193,11 +233,18 @@ class ParsePool:
                 future.set_result(self._inline(job))
 
     def close(self) -> None:
-        for worker in self._pool:
-            if self._loop is not None and not worker.connection.closed:
-                self._loop.remove_reader(worker.connection.fileno())
-            worker.connection.close()
-            worker.process.join(timeout=2)
-            if worker.process.is_alive():
-                worker.process.kill()
+        """Stops every worker started, including any the starter thread is still starting."""
+        self._closed = True
+        if self._starter is not None and self._starter is not threading.current_thread():
+            self._starter.join(timeout=30)
+        with self._lock:
+            spawned, self._spawned = self._spawned, []
+        attached = {id(worker.connection) for worker in self._pool if worker.attached}
+        for process, connection in spawned:
+            if id(connection) in attached and self._loop is not None and not connection.closed:
+                self._loop.remove_reader(connection.fileno())
+            connection.close()
+            process.join(timeout=2)
+            if process.is_alive():
+                process.kill()
         self._pool.clear()

@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawlers.crawl_job import remember
-from crawlers.items import AggregateItem, PageItem
+from crawlers.items import PageItem
 from earful.models import RawMention
 from earful.settings import Settings
 
@@ -34,7 +34,8 @@ class Sink(ABC):
         """RawMention JSON, as the spider encoded it."""
 
     @abstractmethod
-    def add_aggregate(self, aggregate: AggregateItem) -> None: ...
+    def add_aggregates(self, aggregates: list[str]) -> None:
+        """AggregateItem JSON, as the spider encoded it."""
 
     @abstractmethod
     def close(self, summary: dict[str, Any]) -> None: ...
@@ -52,8 +53,8 @@ class JsonLinesSink(Sink):
     def add_mentions(self, mentions: list[str]) -> None:
         self._file.write("".join(f'{{"kind": "mention", "data": {data}}}\n' for data in mentions))
 
-    def add_aggregate(self, aggregate: AggregateItem) -> None:
-        self._write("aggregate", aggregate.to_json())
+    def add_aggregates(self, aggregates: list[str]) -> None:
+        self._file.write("".join(f'{{"kind": "aggregate", "data": {data}}}\n' for data in aggregates))
 
     def close(self, summary: dict[str, Any]) -> None:
         self._write("summary", summary)
@@ -78,8 +79,8 @@ class RuntimeSink(Sink):
             if len(self.batch) >= self.runtime.settings.batch_size:
                 self._flush()
 
-    def add_aggregate(self, aggregate: AggregateItem) -> None:
-        self.aggregates.append(aggregate.to_json())
+    def add_aggregates(self, aggregates: list[str]) -> None:
+        self.aggregates.extend(json.loads(data) for data in aggregates)
 
     def _flush(self) -> None:
         from workers.collect import deliver
@@ -125,8 +126,8 @@ class MentionPipeline:
             raise DropItem(f"not an Earful item: {type(item).__name__}")
         if item.mentions:
             self.sink.add_mentions(item.mentions)
-        for aggregate in item.aggregates:
-            self.sink.add_aggregate(aggregate)
+        if item.aggregates:
+            self.sink.add_aggregates(item.aggregates)
         return item
 
     def close_spider(self) -> None:

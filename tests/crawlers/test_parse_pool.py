@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import multiprocessing
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,7 +44,7 @@ def reader(seen: set[str] | None = None) -> ReviewPageReader:
 def comparable(result: PageResult) -> tuple[Any, ...]:
     item = result.item
     return (result.url, result.next_url, result.found, result.new, dict(result.skipped), dict(result.notes),
-            result.error, item.mentions if item else None, [vars(a) for a in item.aggregates] if item else None)
+            result.error, item.mentions if item else None, item.aggregates if item else None)
 
 
 async def read_all(pool: ParsePool, work: list[tuple[str, bytes]]) -> list[PageResult]:
@@ -57,9 +58,8 @@ def test_worker_processes_read_pages_exactly_as_the_crawl_process_does() -> None
     async def in_workers() -> tuple[list[PageResult], ParsePool]:
         pool = ParsePool(reader(), 2, expected_pages=1000)
         try:
-            await pool.read(*work[0], "utf-8", work[0][0])  # starts the workers
-            while not all(w.ready for w in pool._pool):
-                await asyncio.sleep(0.02)
+            await pool.read(*work[0], "utf-8", work[0][0])  # starts the workers, read inline meanwhile
+            assert await pool.wait_for_workers()
             return await read_all(pool, work), pool
         finally:
             pool.close()
@@ -73,6 +73,22 @@ def test_worker_processes_read_pages_exactly_as_the_crawl_process_does() -> None
     assert results[0].next_url is None and results[0].notes["next_page_offsite"] == 1  # another host
     assert results[3].next_url is None and results[3].notes["next_page_offsite"] == 1
     assert json.loads(first.item.mentions[0])["rating"]["normalized"] == 0.0  # 1 of 5
+
+
+def test_the_crawl_does_not_wait_for_workers_to_start_and_close_stops_them_while_starting() -> None:
+    work = pages(2)
+
+    async def run() -> tuple[PageResult, ParsePool, int]:
+        pool = ParsePool(reader(), 2, expected_pages=1000)
+        result = await pool.read(*work[1], "utf-8", work[1][0])
+        attached_after_first_page = len(pool._pool)  # attaching needs the loop, which was not given back yet
+        pool.close()
+        return result, pool, attached_after_first_page
+
+    result, pool, attached = asyncio.run(run())
+    assert result.item is not None and len(result.item.mentions) == 3
+    assert pool.read_inline == 1 and attached == 0
+    assert [p for p in multiprocessing.active_children() if p.name == "earful-page-reader"] == []
 
 
 def test_small_crawls_read_inline_without_starting_workers() -> None:
@@ -93,8 +109,7 @@ def test_a_worker_that_dies_leaves_its_pages_to_the_crawl_process(caplog: pytest
         pool = ParsePool(reader(), 1, expected_pages=1000)
         try:
             await pool.read(*work[0], "utf-8", work[0][0])
-            while not pool._pool[0].ready:
-                await asyncio.sleep(0.02)
+            assert await pool.wait_for_workers()
             pool._pool[0].process.kill()
             return await read_all(pool, work), pool
         finally:
@@ -117,8 +132,7 @@ def test_already_seen_reviews_are_skipped_in_workers_too() -> None:
         pool = ParsePool(reader(seen), 1, expected_pages=1000)
         try:
             await pool.read(*work[0], "utf-8", work[0][0])
-            while not pool._pool[0].ready:
-                await asyncio.sleep(0.02)
+            assert await pool.wait_for_workers()
             return await pool.read(*work[1], "utf-8", work[1][0])
         finally:
             pool.close()
