@@ -12,6 +12,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from earful import __version__
 from earful.config import AppConfig, load_config
 
+# The languages of the tweets the e5-social head was trained on; it is their default scorer.
+SOCIAL_HEAD_LANGUAGES = ("ar", "de", "en", "es", "fr", "hi", "it", "pt")
+
 
 class Settings(BaseSettings):
     """Runtime settings. Secrets come only from the environment, never from the YAML."""
@@ -78,10 +81,11 @@ class Settings(BaseSettings):
     negative_threshold: float = -0.1  # score below this is negative
 
     # Sentiment: "lang:scorer,…" with "*" for every other language (scorers: textblob, vader, e5,
-    # e5-mlp). Slow scorers (e5) run in the background refiner; at intake a language gets its
+    # e5-social, e5-mlp). e5-social adds a head trained on tweets in the languages it was trained on. Slow scorers (e5) run in the background refiner; at intake a language gets its
     # provisional scorer's score (or none) until refined. Neutral bands: "lang:0.2,…", |score| ≤ band
     # is neutral for that language's scorer (else the scorer's own band, else the thresholds above).
-    sentiment_scorers: Annotated[dict[str, str], NoDecode] = Field(default_factory=lambda: {"*": "e5"})
+    sentiment_scorers: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=lambda: {**dict.fromkeys(SOCIAL_HEAD_LANGUAGES, "e5-social"), "*": "e5"})
     sentiment_provisional_scorers: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=lambda: {"en": "vader"})
     sentiment_neutral_bands: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict)

@@ -130,7 +130,9 @@ def test_an_unknown_scorer_name_is_a_config_error() -> None:
 def test_the_default_settings_score_every_language_with_e5_and_english_provisionally_with_vader(
         settings: Settings) -> None:
     router = router_from_settings(settings)
-    assert router.scorer_for("fa") is router.scorer_for("en") is router.scorers["*"]
+    assert router.scorer_for("fa") is router.scorer_for("ru") is router.scorers["*"]
+    assert router.scorer_for("en") is router.scorer_for("ar") is router.scorers["en"] is not router.scorers["*"]
+    assert all(scorer.slow for scorer in router.scorers.values())
     assert router.has_slow_scorers and isinstance(router.provisional_for("en"), VaderScorer)
     assert router.provisional_for("ru") is None
 

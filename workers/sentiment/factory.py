@@ -13,11 +13,11 @@ from workers.sentiment.scorers import Scorer, ScorerUnavailable, TextBlobScorer,
 logger = logging.getLogger(__name__)
 
 
-def _e5(head: str) -> Callable[[], Scorer]:
+def _e5(head: str, *, social: bool = False) -> Callable[[], Scorer]:
     def build() -> Scorer:
         from workers.sentiment.e5 import E5Scorer
 
-        return E5Scorer(head=head)
+        return E5Scorer(head=head, social=social)
 
     return build
 
@@ -26,6 +26,7 @@ FACTORIES: dict[str, Callable[[], Scorer]] = {
     "textblob": TextBlobScorer,
     "vader": VaderScorer,
     "e5": _e5("logistic"),  # the accurate multilingual default
+    "e5-social": _e5("logistic", social=True),  # + Earful's head trained on tweets (their 8 languages)
     "e5-mlp": _e5("mlp"),
 }
 SCORER_NAMES = tuple(FACTORIES)

@@ -1,0 +1,118 @@
+"""Training Earful's own classification head on labelled texts (``scripts/train_sentiment_head.py``).
+
+A multinomial logistic regression over the e5 embeddings, fitted with Newton's method (the
+problem is small: 3 classes × 385 weights), so the result is exact and reproducible without a
+machine-learning library. The head is saved in the same JSON layout as the sentimentai heads
+(``coef`` classes × dim, ``intercept``, ``T``) with a ``training`` record of what it learnt from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+CLASSES = ("negative", "neutral", "positive")  # the heads' class order
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, c: float, *, classes: int = 3, max_iter: int = 50,
+                 tol: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
+    """Minimise ``c · Σ −log p(y_i | x_i) + ½‖W‖²`` (intercepts not penalised).
+
+    Returns ``(coef, intercept)``, ``coef`` classes × dim: the objective of scikit-learn's
+    LogisticRegression(C=c) with the multinomial loss, solved to convergence.
+    """
+    n, dim = x.shape
+    xb = np.hstack([x.astype(np.float64), np.ones((n, 1))])  # last column: the intercept
+    onehot = np.eye(classes)[y]
+    theta = np.zeros((classes, dim + 1))
+    penalty = np.ones(dim + 1)
+    penalty[-1] = 1e-9  # the intercept is free; a whisker keeps the Hessian invertible
+
+    def loss(t: np.ndarray) -> float:
+        z = xb @ t.T
+        z -= z.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-c * (onehot * log_p).sum() + 0.5 * (penalty * t * t).sum())
+
+    current = loss(theta)
+    for _ in range(max_iter):
+        z = xb @ theta.T
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        grad = c * (p - onehot).T @ xb + penalty * theta
+        hess = np.zeros((classes, dim + 1, classes, dim + 1))
+        for a in range(classes):
+            for b in range(a, classes):
+                w = p[:, a] * ((a == b) - p[:, b])
+                block = c * (xb * w[:, None]).T @ xb
+                hess[a, :, b, :] = block
+                hess[b, :, a, :] = block
+        for a in range(classes):
+            hess[a, :, a, :] += np.diag(penalty)
+        size = classes * (dim + 1)
+        step = np.linalg.solve(hess.reshape(size, size), grad.reshape(size)).reshape(classes, dim + 1)
+        rate = 1.0
+        while rate > 1e-6:  # backtracking: Newton steps can overshoot far from the optimum
+            candidate = theta - rate * step
+            value = loss(candidate)
+            if value <= current:
+                break
+            rate /= 2
+        theta, previous, current = candidate, current, value
+        if previous - current <= tol * max(1.0, abs(current)):
+            break
+    return theta[:, :dim], theta[:, dim]
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_labelled(paths: Iterable[Path]) -> tuple[list[str], list[int], dict[str, int]]:
+    """Texts and class indices from JSONL rows (``text``, ``label``); other labels are skipped."""
+    texts: list[str] = []
+    labels: list[int] = []
+    skipped: dict[str, int] = {}
+    index = {name: i for i, name in enumerate(CLASSES)}
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            label = row.get("label")
+            if label not in index or not isinstance(row.get("text"), str):
+                skipped[str(label)] = skipped.get(str(label), 0) + 1
+                continue
+            texts.append(row["text"])
+            labels.append(index[label])
+    return texts, labels, skipped
+
+
+def train_head(paths: Sequence[Path], embed: Callable[[Sequence[str]], np.ndarray], *, c: float,
+               languages: Sequence[str], embedder: str) -> dict[str, Any]:
+    """A head JSON document trained on the labelled files, with its training record."""
+    texts, labels, skipped = read_labelled(paths)
+    if not texts:
+        raise ValueError("no rows labelled positive, negative or neutral in " + ", ".join(map(str, paths)))
+    coef, intercept = fit_logistic(embed(texts), np.asarray(labels), c)
+    return {
+        "type": "logistic",
+        "classes": list(CLASSES),
+        "coef": [[round(float(v), 7) for v in row] for row in coef],
+        "intercept": [round(float(v), 7) for v in intercept],
+        "T": 1.0,
+        "training": {
+            "files": [{"name": path.name, "sha256": file_digest(path)} for path in paths],
+            "rows": len(texts),
+            "skipped_labels": skipped,
+            "C": c,
+            "languages": list(languages),
+            "embedder": embedder,
+        },
+    }
