@@ -12,7 +12,7 @@ import pytest
 from earful.settings import SOCIAL_HEAD_LANGUAGES, Settings
 from workers.sentiment import make_scorer, router_from_settings
 from workers.sentiment.e5 import SOCIAL_WEIGHT, Head, own_head_path
-from workers.sentiment.train_head import CLASSES, fit_logistic, read_labelled
+from workers.sentiment.train_head import CLASSES, fit_logistic
 
 SENTIMENT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "sentiment"
 
@@ -42,16 +42,6 @@ def test_the_fit_is_at_the_optimum_of_the_penalised_loss() -> None:
     grad_intercept = c * (p - onehot).sum(axis=0)
     assert np.abs(grad_coef).max() < 1e-6 and np.abs(grad_intercept).max() < 1e-6
     assert (p.argmax(axis=1) == y).mean() > 0.6  # and it learnt the signal
-
-
-def test_labelled_rows_keep_texts_with_unicode_line_separators_and_skip_other_labels(tmp_path: Path) -> None:
-    path = tmp_path / "rows.jsonl"
-    rows = [{"text": "great\u2028value", "label": "positive"}, {"text": "meh", "label": "mixed"},
-            {"text": "awful", "label": "negative"}]
-    path.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n", encoding="utf-8")
-    texts, labels, skipped = read_labelled([path])
-    assert texts == ["great\u2028value", "awful"]
-    assert [CLASSES[i] for i in labels] == ["positive", "negative"] and skipped == {"mixed": 1}
 
 
 def test_the_shipped_social_head_records_what_it_was_trained_on() -> None:

@@ -9,12 +9,14 @@ machine-learning library. The head is saved in the same JSON layout as the senti
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from workers.sentiment_eval import EvalDataError, Row, read_rows
 
 CLASSES = ("negative", "neutral", "positive")  # the heads' class order
 
@@ -74,33 +76,19 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_labelled(paths: Iterable[Path]) -> tuple[list[str], list[int], dict[str, int]]:
-    """Texts and class indices from JSONL rows (``text``, ``label``); other labels are skipped."""
-    texts: list[str] = []
-    labels: list[int] = []
-    skipped: dict[str, int] = {}
-    index = {name: i for i, name in enumerate(CLASSES)}
-    for path in paths:
-        for line in path.read_text(encoding="utf-8").split("\n"):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            label = row.get("label")
-            if label not in index or not isinstance(row.get("text"), str):
-                skipped[str(label)] = skipped.get(str(label), 0) + 1
-                continue
-            texts.append(row["text"])
-            labels.append(index[label])
-    return texts, labels, skipped
-
-
 def train_head(paths: Sequence[Path], embed: Callable[[Sequence[str]], np.ndarray], *, c: float,
                languages: Sequence[str], embedder: str) -> dict[str, Any]:
     """A head JSON document trained on the labelled files, with its training record."""
-    texts, labels, skipped = read_labelled(paths)
-    if not texts:
-        raise ValueError("no rows labelled positive, negative or neutral in " + ", ".join(map(str, paths)))
-    coef, intercept = fit_logistic(embed(texts), np.asarray(labels), c)
+    rows: list[Row] = []
+    skipped: Counter[str] = Counter()
+    for path in paths:
+        more, skips = read_rows(path)
+        rows += more
+        skipped += skips
+    if not rows:
+        raise EvalDataError("no rows labelled positive, negative or neutral in " + ", ".join(map(str, paths)))
+    labels = np.asarray([CLASSES.index(row.label) for row in rows])
+    coef, intercept = fit_logistic(embed([row.text for row in rows]), labels, c)
     return {
         "type": "logistic",
         "classes": list(CLASSES),
@@ -109,8 +97,8 @@ def train_head(paths: Sequence[Path], embed: Callable[[Sequence[str]], np.ndarra
         "T": 1.0,
         "training": {
             "files": [{"name": path.name, "sha256": file_digest(path)} for path in paths],
-            "rows": len(texts),
-            "skipped_labels": skipped,
+            "rows": len(rows),
+            "skipped": dict(sorted(skipped.items())),
             "C": c,
             "languages": list(languages),
             "embedder": embedder,
