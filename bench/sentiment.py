@@ -120,7 +120,7 @@ def run(name: str, n: int, mode: str, cores: int, omp: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=256, help="texts per measurement")
-    parser.add_argument("--scorers", default="textblob,vader,e5")
+    parser.add_argument("--scorers", default="textblob,vader,e5,e5-social")
     parser.add_argument("--languages", action="store_true", help="measure language detection instead")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="single", help=argparse.SUPPRESS)
