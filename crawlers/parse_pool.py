@@ -133,6 +133,13 @@ class ParsePool:
         self._dispatch()
         return await future
 
+    def start_early(self) -> None:
+        """Starts the workers now (call it from the crawl's loop before the first page arrives)
+        if this crawl is large enough to use them: they boot while Scrapy starts and fetches
+        robots.txt, so fewer pages are read inline meanwhile."""
+        if self.workers > 0 and self.inline_pages == 0 and self._starter is None:
+            self._start(asyncio.get_running_loop())
+
     def _inline(self, job: Job) -> PageResult:
         self.read_inline += 1
         return self.reader.read(*job)
@@ -244,6 +251,8 @@ class ParsePool:
             if id(connection) in attached and self._loop is not None and not connection.closed:
                 self._loop.remove_reader(connection.fileno())
             connection.close()
+            if process.pid is None:  # its start failed
+                continue
             process.join(timeout=2)
             if process.is_alive():
                 process.kill()

@@ -35,6 +35,7 @@ class ReviewsSpider(EarfulSpider):
         self._outbox: list[PageItem] = []
 
     async def start(self) -> AsyncIterator[Any]:
+        self.pool.start_early()
         for url in self.job.start_urls:
             yield Request(url, callback=self.parse, errback=self.on_error, meta={"origin": url, "page": 1})
 
