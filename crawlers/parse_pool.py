@@ -22,6 +22,7 @@ import sys
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -83,6 +84,14 @@ def serve(connection: Connection, reader: ReviewPageReader, level: int) -> None:
         connection.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def _boot_forkserver() -> None:
+    try:
+        forkserver.set_forkserver_preload([__name__])
+        forkserver.ensure_running()
+    except (OSError, RuntimeError, ValueError) as exc:  # the pool's own start reports failures
+        logger.debug("forkserver did not boot early: %s", exc)
+
+
 @dataclass
 class _Worker:
     process: Any
@@ -132,6 +141,12 @@ class ParsePool:
         self._queue.append((job, future))
         self._dispatch()
         return await future
+
+    def warm_up(self) -> None:
+        """Boots the worker processes' server (a forkserver importing the page reader, ≈ 0.4 s)
+        in a thread while Scrapy is still starting, if this crawl is large enough to use workers."""
+        if self.workers > 0 and self.inline_pages == 0 and self._starter is None:
+            threading.Thread(target=_boot_forkserver, daemon=True, name="earful-page-reader-boot").start()
 
     def start_early(self) -> None:
         """Starts the workers now (call it from the crawl's loop before the first page arrives)

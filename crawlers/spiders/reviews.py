@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
 from crawlers.items import PageItem
@@ -33,6 +34,12 @@ class ReviewsSpider(EarfulSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._outbox: list[PageItem] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReviewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.pool.warm_up()  # page readers boot while Scrapy starts
+        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         self.pool.start_early()

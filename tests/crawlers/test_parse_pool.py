@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import multiprocessing
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -99,6 +100,31 @@ def test_small_crawls_read_inline_without_starting_workers() -> None:
 
     pool = asyncio.run(run())
     assert pool.read_inline == 22 and pool.read_in_workers == 0 and pool._pool == []
+
+
+def test_warming_up_boots_the_reader_server_only_for_crawls_that_use_workers() -> None:
+    def boot_threads() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "earful-page-reader-boot"]
+
+    ParsePool(reader(), 2, expected_pages=10, inline_pages=40).warm_up()
+    ParsePool(reader(), 0, expected_pages=1000).warm_up()
+    assert boot_threads() == []
+
+    async def run() -> ParsePool:
+        pool = ParsePool(reader(), 1, expected_pages=1000)
+        pool.warm_up()
+        assert len(boot_threads()) == 1
+        for thread in boot_threads():
+            thread.join(timeout=60)
+        pool.start_early()  # from the crawl's loop, before the first page
+        assert await pool.wait_for_workers()
+        await read_all(pool, work)
+        pool.close()
+        return pool
+
+    work = pages(6)
+    pool = asyncio.run(run())
+    assert pool.read_in_workers == len(work) and pool.read_inline == 0
 
 
 def test_a_worker_that_dies_leaves_its_pages_to_the_crawl_process(caplog: pytest.LogCaptureFixture) -> None:
