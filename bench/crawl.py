@@ -1,6 +1,6 @@
 """Crawl throughput: the reviews spider vs a bare Scrapy spider on the same generated review pages.
 
-    .venv/bin/python bench/crawl.py [--pages 2000] [--reviews 5] [--rounds 2]
+    .venv/bin/python bench/crawl.py [--pages 2000] [--reviews 5] [--rounds 5] [--server asyncio|threads]
 
 Pages are generated into a temp dir (half JSON-LD, half microdata, `--reviews` reviews and an
 aggregate each, ~10 KB with filler markup) as chains of 20 linked by rel=next, and served in
@@ -9,7 +9,7 @@ under concurrency), HTTP/1.1 keep-alive, by one of:
 - `--server asyncio` (default): an asyncio server answering from memory, ≈ 0.05 ms of CPU a
   page, so that on a small machine the server takes about as little from the crawl as a
   remote site would;
-- `--server threads`: http.server's ThreadingHTTPServer reading the files, ≈ 0.5 ms of CPU a
+- `--server threads`: http.server's ThreadingHTTPServer reading the files, ≈ 0.25–0.5 ms of CPU a
   page, which a 2-core machine has to share with the crawl and its page readers.
 Each spider runs in its own process (Twisted's reactor cannot restart) with bench settings,
 not the polite defaults:
@@ -259,7 +259,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--reviews", type=int, default=5, help="reviews per page")
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each spider (median reported)")
+    parser.add_argument("--rounds", type=int, default=5, help="runs of each spider (median reported)")
     parser.add_argument("--server", choices=sorted(SERVERS), default="asyncio",
                         help="the local web server (see the module's docstring)")
     parser.add_argument("--child"), parser.add_argument("--base"), parser.add_argument("--paths")
