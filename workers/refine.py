@@ -22,9 +22,10 @@ from pathlib import Path
 from earful.errors import IndexUnavailable
 from earful.models import Mention, Sentiment
 from earful.settings import Settings
-from search.base import IndexBackend
+from search.base import IndexBackend, SearchFilters, SearchRequest
 from workers.pipeline import WRITE_LOCK, scoring_input
 from workers.sentiment import SentimentRouter, is_pending, router_from_settings
+from workers.sentiment.rating import SUFFIX as RATING_SUFFIX
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +146,43 @@ def refine_queue_path(settings: Settings) -> Path:
     return settings.data_dir / "refine.sqlite3"
 
 
+def is_outdated(mention: Mention, router: SentimentRouter) -> bool:
+    """Scored (or left unscored) by something other than the scorer now configured for its
+    language: after a change of scorers or a new scorer version, its sentiment is stale."""
+    scorer = router.scorer_for(mention.lang)
+    if scorer is None or is_pending(mention.sentiment):
+        return False
+    model = mention.sentiment.model
+    return model is None or model.removesuffix(RATING_SUFFIX) != scorer.name
+
+
+def queue_outdated(index: IndexBackend, router: SentimentRouter, queue: RefineQueue,
+                   filters: SearchFilters | None = None, progress: Progress | None = None,
+                   *, page_size: int = 500) -> tuple[int, int]:
+    """Queues every stored mention (matching ``filters``) whose sentiment is stale or pending;
+    returns (mentions examined, mentions queued). The refiner then rescores them."""
+    filters = filters or SearchFilters()
+    filters.include_duplicates = True  # copies carry their own sentiment
+    examined = queued = 0
+    cursor: str | None = None
+    last = time.monotonic()
+    while True:
+        result = index.search(SearchRequest(filters=filters, sort="oldest", limit=page_size, cursor=cursor,
+                                            highlight=False))
+        stale = [hit.mention.id for hit in result.hits
+                 if is_pending(hit.mention.sentiment) or is_outdated(hit.mention, router)]
+        if stale:
+            queue.add(stale)
+        examined += len(result.hits)
+        queued += len(stale)
+        if progress and time.monotonic() - last >= 5.0:
+            last = time.monotonic()
+            progress(f"  examined {examined}/{result.total}, {queued} to rescore")
+        cursor = result.next_cursor
+        if not cursor or not result.hits:
+            return examined, queued
+
+
 @dataclass
 class RefineStats:
     taken: int = 0
@@ -170,7 +208,7 @@ class Refiner:
         if not ids:
             return stats
         try:
-            todo = [m for m in self.index.get(ids) if is_pending(m.sentiment)]
+            todo = [m for m in self.index.get(ids) if is_pending(m.sentiment) or is_outdated(m, self.router)]
             items, stars = scoring_input(todo)
             scored = self.router.score(items, stars)
         except Exception:

@@ -1,4 +1,5 @@
-"""``earful refine [--once]``: score provisional mentions with the accurate sentiment scorer."""
+"""``earful refine [--once] [--rescore …]``: score provisional mentions with the accurate sentiment
+scorer; ``--rescore`` first queues stored mentions scored by anything but today's scorers."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from earful.errors import EarfulError
 
 
 def cmd_refine(args: argparse.Namespace) -> int:
+    from api.params import parse_time
+    from search.base import SearchFilters
     from search.factory import open_index
-    from workers.refine import open_refiner
+    from workers.refine import open_refiner, queue_outdated
     from workers.runtime import writer_lock_held
 
     settings = _settings()
@@ -25,6 +28,13 @@ def cmd_refine(args: argparse.Namespace) -> int:
             say("nothing to refine: no slow sentiment scorer is configured (EARFUL_SENTIMENT_SCORERS) "
                 "or refining is off (EARFUL_SENTIMENT_REFINE=false)")
             return 0
+        if args.rescore:
+            filters = SearchFilters(brands=args.brand or [], langs=args.lang or [],
+                                    since=parse_time(args.since, "--since"))
+            say("looking for mentions scored by other scorers than " + "; ".join(
+                f"{lang}: {scorer.name}" for lang, scorer in refiner.router.scorers.items()) + " …")
+            examined, queued = queue_outdated(index, refiner.router, refiner.queue, filters, say)
+            say(f"examined {examined} mentions: {queued} queued for rescoring")
         if args.once:
             stats = refiner.run_once(say)
             if not stats.taken:
@@ -50,4 +60,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                     "does this in the background; use this with `earful collect --once` or after a "
                     "change of scorers.")
     refine.add_argument("--once", action="store_true", help="refine what is queued, then exit")
+    refine.add_argument("--rescore", action="store_true",
+                        help="first queue stored mentions whose sentiment came from another scorer or scorer "
+                             "version than the one now configured for their language (after a change of "
+                             "EARFUL_SENTIMENT_SCORERS or an upgrade)")
+    refine.add_argument("--brand", action="append", help="with --rescore: only this brand (repeatable)")
+    refine.add_argument("--lang", action="append", help="with --rescore: only this language (repeatable)")
+    refine.add_argument("--since", help="with --rescore: only mentions published since (ISO date or age: 30d)")
     refine.set_defaults(func=cmd_refine)

@@ -154,6 +154,52 @@ def test_intake_is_provisional_and_the_refiner_replaces_it_with_the_accurate_sco
     assert refiner.queue.pending() == 0
 
 
+class NamedScorer(Scorer):
+    """A slow scorer known only by its name (its scores: +0.5 for 'great', −0.5 otherwise)."""
+
+    slow = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def score_many(self, texts: Sequence[str]) -> list[float]:
+        return [0.5 if "great" in text else -0.5 for text in texts]
+
+
+def test_after_a_change_of_scorer_rescoring_replaces_only_stale_sentiment(  # type: ignore[no-untyped-def]
+        brands_config, index, queue, make_raw) -> None:
+    old, new = NamedScorer("old-1"), NamedScorer("new-2")
+    before = SentimentRouter({"*": old})
+    Processor(BrandMatcher(brands_config.brands), FastTextDetector(), before, index).process([
+        make_raw("en1", "Acme Mobile", "Acme Mobile is great, the coverage is everywhere."),
+        make_raw("en2", "Globex", "Globex lost my order and never answered the phone.",
+                 rating=Rating(raw="5", scale=5, normalized=1.0)),
+        make_raw("he1", "Globex", "Globex השירות מעולה ומהיר מאוד")])
+    assert {m.sentiment.model for m in index.get(["en1", "en2", "he1"])} == {"old-1", "old-1+rating"}
+
+    after = SentimentRouter({"en": new, "*": old})
+    stored = {m.id: m for m in index.get(["en1", "en2", "he1"])}
+    assert [refine.is_outdated(stored[i], after) for i in ("en1", "en2", "he1")] == [True, True, False]
+    pending = stored["he1"].model_copy(update={"sentiment": stored["he1"].sentiment.model_copy(
+        update={"model": "pending: old-1"})})
+    no_lang = stored["en1"].model_copy(update={"lang": None})
+    assert not refine.is_outdated(pending, after) and not refine.is_outdated(no_lang, after)
+
+    from search.base import SearchFilters
+
+    assert refine.queue_outdated(index, after, queue, SearchFilters(brands=["acme"])) == (1, 1)
+    assert queue.take(5) == ["en1"]
+    queue.release(["en1"])
+    assert refine.queue_outdated(index, after, queue, page_size=1) == (3, 2)  # paged one by one
+    stats = Refiner(queue, index, after).run_once()
+    assert (stats.refined, stats.failed) == (2, 0)
+    rescored = {m.id: m.sentiment for m in index.get(["en1", "en2", "he1"])}
+    assert rescored["en1"].model == "new-2" and rescored["en1"].label == "positive"
+    assert rescored["en2"].model == "new-2+rating" and rescored["en2"].label == "positive"  # 5 stars win
+    assert rescored["he1"].model == "old-1"
+    assert refine.queue_outdated(index, after, queue) == (3, 0)
+
+
 class RacingScorer(Scorer):
     """Slow scorer during whose run the processor stores a newer version of the mention."""
 
@@ -230,6 +276,20 @@ def test_refine_command_refines_what_intake_queued(settings: Settings, brands_co
     assert "refined 1 mentions" in result.stderr and "0 still queued" in result.stderr
     again = _earful(earful_command, "refine", "--once", env=env)
     assert again.returncode == 0 and "nothing queued for refinement" in again.stderr
+    # A change of scorer for Hebrew: --rescore finds the stale score and replaces it.
+    changed = {**env, "EARFUL_SENTIMENT_SCORERS": "he:e5-mlp,*:e5"}
+    rescored = _earful(earful_command, "refine", "--once", "--rescore", "--brand", "globex", env=changed)
+    assert rescored.returncode == 0, rescored.stderr
+    assert "examined 1 mentions: 1 queued for rescoring" in rescored.stderr
+    assert "refined 1 mentions" in rescored.stderr
+    index = EmbeddedIndex(settings.index_dir)
+    try:
+        [stored] = index.get(["he1"])
+    finally:
+        index.close()
+    assert stored.sentiment.model is not None and "-mlp-2.0" in stored.sentiment.model
+    none_left = _earful(earful_command, "refine", "--once", "--rescore", env=changed)
+    assert none_left.returncode == 0 and "examined 1 mentions: 0 queued for rescoring" in none_left.stderr
     env["EARFUL_SENTIMENT_SCORERS"] = "en:vader"
     fast = _earful(earful_command, "refine", "--once", env=env)
     assert fast.returncode == 0 and "nothing to refine: no slow sentiment scorer" in fast.stderr
