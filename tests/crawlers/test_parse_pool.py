@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from crawlers import parse_pool
 from crawlers.parse_pool import ParsePool, log_level, workers_setting
 from crawlers.review_page import PageResult, ReviewPageReader
 from earful.config import ReviewsSource
@@ -102,20 +103,26 @@ def test_small_crawls_read_inline_without_starting_workers() -> None:
     assert pool.read_inline == 22 and pool.read_in_workers == 0 and pool._pool == []
 
 
-def test_warming_up_boots_the_reader_server_only_for_crawls_that_use_workers() -> None:
-    def boot_threads() -> list[threading.Thread]:
-        return [t for t in threading.enumerate() if t.name == "earful-page-reader-boot"]
+def test_warming_up_boots_the_reader_server_only_for_crawls_that_use_workers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    booted: list[str] = []
+    real_boot = parse_pool._boot_forkserver
 
+    def boot() -> None:
+        booted.append(threading.current_thread().name)
+        real_boot()
+
+    monkeypatch.setattr(parse_pool, "_boot_forkserver", boot)
     ParsePool(reader(), 2, expected_pages=10, inline_pages=40).warm_up()
     ParsePool(reader(), 0, expected_pages=1000).warm_up()
-    assert boot_threads() == []
+    assert booted == []
 
     async def run() -> ParsePool:
         pool = ParsePool(reader(), 1, expected_pages=1000)
         pool.warm_up()
-        assert len(boot_threads()) == 1
-        for thread in boot_threads():
+        for thread in [t for t in threading.enumerate() if t.name == "earful-page-reader-boot"]:
             thread.join(timeout=60)
+        assert booted == ["earful-page-reader-boot"]  # in its own thread, not the crawl's
         pool.start_early()  # from the crawl's loop, before the first page
         assert await pool.wait_for_workers()
         await read_all(pool, work)
