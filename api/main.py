@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,6 +17,7 @@ from earful.errors import BadRequest, IndexUnavailable
 from earful.settings import Settings
 from earful.state import StateStore
 from search.base import IndexBackend
+from workers.services import ServiceHealth
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +31,13 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 def create_app(settings: Settings, index: IndexBackend, state: StateStore | None = None, *,
-               config: AppConfig | None = None) -> FastAPI:
+               config: AppConfig | None = None,
+               services: Callable[[], list[ServiceHealth]] | None = None) -> FastAPI:
     """The API over ``index``; routes under /api/ need a key when EARFUL_API_KEYS is set.
 
     ``state`` (source health) is opened from settings on first use when not given; ``config``
-    (the sources it lists) defaults to EARFUL_CONFIG.
+    (the sources it lists) defaults to EARFUL_CONFIG; ``services`` reports the health of the
+    serving process's services in /health.
     """
     app = FastAPI(title="Earful", version=__version__,
                   description="Search, trends and health of the mentions Earful has collected.")
@@ -41,6 +45,7 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     app.state.index = index
     app.state.state_store = state
     app.state.app_config = config
+    app.state.services = services
     secured = [Depends(require_api_key)]
     app.include_router(mentions.router, prefix="/api/v1", dependencies=secured)
     app.include_router(trends.router, prefix="/api/v1", dependencies=secured)

@@ -7,28 +7,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import IndexDep
-from api.params import parse_query, parse_time, split_list
 from api.schemas import MentionItem, MentionPage
-from earful.errors import BadRequest
-from search.base import SearchFilters, SearchRequest
+from earful.params import parse_query
+from earful.sources import source_types
+from search.base import SearchRequest
+from search.filters import build_filters
 
 router = APIRouter(tags=["mentions"])
 MAX_LIMIT = 500
-SENTIMENTS = {"positive", "neutral", "negative", "unscored"}
-
-
-def build_filters(brand: list[str] | None, source: list[str] | None, lang: list[str] | None,
-                  sentiment: list[str] | None, since: str | None, until: str | None) -> SearchFilters:
-    filters = SearchFilters(brands=split_list(brand), sources=split_list(source), langs=split_list(lang),
-                            sentiments=split_list(sentiment), since=parse_time(since, "since"),
-                            until=parse_time(until, "until"))
-    unknown = set(filters.sentiments) - SENTIMENTS
-    if unknown:
-        raise BadRequest(f"sentiment={sorted(unknown)[0]!r} is unknown; use one of "
-                         f"{', '.join(sorted(SENTIMENTS))}")
-    if filters.since and filters.until and filters.since >= filters.until:
-        raise BadRequest("since must be earlier than until")
-    return filters
+SOURCE_FILTER = f"source kind ({', '.join(source_types())}) or name"
 
 
 @router.get("/mentions", response_model=MentionPage)
@@ -36,7 +23,7 @@ def search_mentions(
     index: IndexDep,
     q: Annotated[str | None, Query(description='Lucene-style query: refund AND NOT "gift card"')] = None,
     brand: Annotated[list[str] | None, Query(description="brand id(s)")] = None,
-    source: Annotated[list[str] | None, Query(description="source kind (feed, reddit, review, web) or name")] = None,
+    source: Annotated[list[str] | None, Query(description=SOURCE_FILTER)] = None,
     lang: Annotated[list[str] | None, Query(description="ISO 639-1 code(s)")] = None,
     sentiment: Annotated[list[str] | None, Query(description="positive, neutral, negative, unscored")] = None,
     since: Annotated[str | None, Query(description="ISO 8601 or an age like 24h, 7d")] = None,

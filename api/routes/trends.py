@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import IndexDep
-from api.params import parse_query, parse_zone
-from api.routes.mentions import build_filters
 from api.schemas import TrendBucketOut, TrendOut
+from earful.params import parse_query, parse_zone
+from search.filters import build_filters
 from search.trends import Interval, trend
 
 router = APIRouter(tags=["trends"])

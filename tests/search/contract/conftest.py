@@ -23,8 +23,8 @@ from elasticsearch import Elasticsearch
 from earful.models import Mention
 from search.base import IndexBackend
 from search.elasticsearch import ElasticsearchIndex
+from search.elasticsearch.mapping import IndexNames
 from search.embedded import EmbeddedIndex
-from search.es_mapping import IndexNames
 
 from ..conftest import CORPUS
 

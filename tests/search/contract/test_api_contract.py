@@ -10,19 +10,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from cli.demo.corpus import CORPUS as DEMO
+from cli.demo.feeds import demo_config
 from earful.config import parse_config
-from earful.demo.corpus import CORPUS as DEMO
-from earful.demo.feeds import demo_config
 from earful.models import Mention, RawMention
+from earful.rules import BrandMatcher
 from earful.settings import Settings
 from search.base import SearchFilters, SearchRequest
 from search.embedded import EmbeddedIndex
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
-from workers.rules import BrandMatcher
 from workers.sentiment import default_router
 
-from .conftest import drop_prefix, open_es
+from ..conftest import drop_prefix, open_es
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 
