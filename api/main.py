@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from api.deps import require_api_key
@@ -15,6 +17,7 @@ from earful import __version__
 from earful.config import AppConfig
 from earful.errors import BadRequest, IndexUnavailable
 from earful.settings import Settings
+from earful.sources import source_types
 from earful.state import StateStore
 from search.base import IndexBackend
 from workers.services import ServiceHealth
@@ -28,6 +31,22 @@ def _validation_message(exc: RequestValidationError) -> str:
         name = ".".join(str(p) for p in err.get("loc", ())[1:]) or "request"
         parts.append(f"{name}: {err.get('msg', 'invalid value')}")
     return "; ".join(parts)
+
+
+def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """The OpenAPI schema, with the source filter's values taken from the source-type registry."""
+    def schema() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            kinds = f"source type ({', '.join(source_types())}) or source name"
+            for path in spec.get("paths", {}).values():
+                for parameter in path.get("get", {}).get("parameters", []):
+                    if parameter.get("name") == "source":
+                        parameter["description"] = kinds
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    return schema
 
 
 def create_app(settings: Settings, index: IndexBackend, state: StateStore | None = None, *,
@@ -51,6 +70,7 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     app.include_router(trends.router, prefix="/api/v1", dependencies=secured)
     app.include_router(sources.router, prefix="/api/v1", dependencies=secured)
     app.include_router(health.router)
+    app.openapi = _openapi(app)  # type: ignore[method-assign]
 
     @app.exception_handler(BadRequest)
     async def bad_request(_: Request, exc: BadRequest) -> JSONResponse:

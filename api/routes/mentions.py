@@ -9,13 +9,11 @@ from fastapi import APIRouter, Query
 from api.deps import IndexDep
 from api.schemas import MentionItem, MentionPage
 from earful.params import parse_query
-from earful.sources import source_types
 from search.base import SearchRequest
 from search.filters import build_filters
 
 router = APIRouter(tags=["mentions"])
 MAX_LIMIT = 500
-SOURCE_FILTER = f"source kind ({', '.join(source_types())}) or name"
 
 
 @router.get("/mentions", response_model=MentionPage)
@@ -23,7 +21,7 @@ def search_mentions(
     index: IndexDep,
     q: Annotated[str | None, Query(description='Lucene-style query: refund AND NOT "gift card"')] = None,
     brand: Annotated[list[str] | None, Query(description="brand id(s)")] = None,
-    source: Annotated[list[str] | None, Query(description=SOURCE_FILTER)] = None,
+    source: Annotated[list[str] | None, Query(description="source type or source name")] = None,
     lang: Annotated[list[str] | None, Query(description="ISO 639-1 code(s)")] = None,
     sentiment: Annotated[list[str] | None, Query(description="positive, neutral, negative, unscored")] = None,
     since: Annotated[str | None, Query(description="ISO 8601 or an age like 24h, 7d")] = None,
