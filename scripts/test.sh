@@ -16,7 +16,8 @@ fi
 echo "ruff, mypy and the import contracts …" >&2
 .venv/bin/ruff check --quiet .
 .venv/bin/mypy --no-error-summary cli earful crawlers workers search api
-.venv/bin/lint-imports --no-cache --quiet  # layers and no cycles ([tool.importlinter] in pyproject.toml)
+# The import contracts ([tool.importlinter] in pyproject.toml): layers, and no cycles.
+contracts="$(.venv/bin/lint-imports --no-cache --no-logo 2>&1)" || { echo "$contracts" >&2; exit 1; }
 # A local Elasticsearch-compatible emulator (noida-db) for the Elasticsearch backend's tests,
 # on a free port, stopped on exit. EARFUL_TEST_REQUIRE_ES makes an unreachable one a failure.
 es_dir="$(mktemp -d)"
