@@ -17,6 +17,7 @@ from earful.errors import IndexUnavailable
 from earful.settings import Settings
 from workers.jobs import close_processor, processor
 from workers.refine import Refiner, open_refiner, refines
+from workers.rq_queue import display_url
 from workers.sentiment import router_from_settings
 from workers.services import Service
 
@@ -59,6 +60,11 @@ class RQWorkerService(Service):
         self._working = False
 
     def run(self, stop: threading.Event) -> None:
+        settings = self.settings
+        target = f"Elasticsearch {settings.es_url}" if settings.es_url else f"embedded index {settings.index_dir}"
+        self.progress(f"worker {self.worker.name}: queues {', '.join(self.queue_names)} on "
+                      f"{display_url(settings.redis_url or '')} → {target}"
+                      f"{' (burst: exits when the queues are empty)' if self.burst else ''}")
         self._working = True
         try:
             self.worked = self.worker.work(burst=self.burst, with_scheduler=True,

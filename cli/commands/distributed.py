@@ -60,7 +60,6 @@ def _queue_names(settings: Settings, chosen: list[str] | None) -> list[str]:
 def cmd_worker(args: argparse.Namespace) -> int:
     from cli.roles import RoleContext, run_role
     from workers.jobs import embedded_lock_message
-    from workers.rq_queue import display_url
     from workers.runtime import writer_lock_held
 
     settings = load_settings()
@@ -68,12 +67,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if not settings.es_url and writer_lock_held(settings):
         connection.close()
         raise EarfulError(embedded_lock_message(settings))
-    ctx = RoleContext("worker", settings, args, resources={"redis": connection})
-    names = args.queues or settings.worker_queues
-    target = f"Elasticsearch {settings.es_url}" if settings.es_url else f"embedded index {settings.index_dir}"
-    say(f"worker: queues {', '.join(names)} on {display_url(settings.redis_url or '')} "
-        f"→ {target}{' (burst: exits when the queues are empty)' if args.burst else ''}")
-    code = run_role(ctx)
+    code = run_role(RoleContext("worker", settings, args, resources={"redis": connection}))
     say(f"worker: stopped{'' if code == 0 else ' after a failure (see above)'}")
     return code
 

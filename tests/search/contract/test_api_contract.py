@@ -22,7 +22,7 @@ from workers.language import FastTextDetector
 from workers.pipeline import Processor
 from workers.sentiment import default_router
 
-from ..conftest import drop_prefix, open_es
+from .conftest import drop_prefix, open_es
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 
