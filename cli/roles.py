@@ -17,7 +17,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.helpers import say
 from cli.serve import ApiService, api_server
@@ -25,6 +25,9 @@ from earful.settings import Settings
 from earful.state import StateStore, open_state
 from search.base import IndexBackend
 from workers.services import Service, ServiceHealth, Supervisor
+
+if TYPE_CHECKING:
+    from workers.runtime import Runtime
 
 ROLES: dict[str, tuple[str, ...]] = {
     "run": ("scheduler", "refiner", "api"),
@@ -45,7 +48,7 @@ class RoleContext:
     supervisor: Supervisor | None = None
 
     @cached_property
-    def runtime(self) -> Any:
+    def runtime(self) -> Runtime:
         from workers.runtime import open_runtime
 
         runtime = open_runtime(self.settings)
@@ -55,7 +58,7 @@ class RoleContext:
     @property
     def state(self) -> StateStore:
         if "runtime" in self.resources:
-            return self.runtime.state  # type: ignore[no-any-return]
+            return self.runtime.state
         if "state" not in self.resources:
             self.resources["state"] = open_state(self.settings)
         return self.resources["state"]  # type: ignore[no-any-return]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from earful.config import AppConfig
 from earful.errors import ConfigError
@@ -13,6 +13,9 @@ from earful.settings import Settings
 from earful.state import StateStore
 from search.base import IndexBackend
 from workers.services import Service, ServiceHealth
+
+if TYPE_CHECKING:
+    import uvicorn
 
 # Long query strings must reach the app (and get a 400 that explains), not die in h11.
 MAX_REQUEST_LINE_BYTES = 256 * 1024
@@ -37,7 +40,7 @@ def check_bind(host: str, settings: Settings, insecure: bool) -> None:
 
 def api_server(settings: Settings, index: IndexBackend, host: str, port: int, *, config: AppConfig | None = None,
                state: StateStore | None = None,
-               services: Callable[[], list[ServiceHealth]] | None = None) -> Any:
+               services: Callable[[], list[ServiceHealth]] | None = None) -> uvicorn.Server:
     """A uvicorn server for the API. ``config``/``state``: the running collector's, when there is one;
     ``services``: the health of this process's services, for /health."""
     import uvicorn
@@ -60,7 +63,7 @@ class ApiService(Service):
 
     name = "api"
 
-    def __init__(self, server: Any, url: str) -> None:
+    def __init__(self, server: uvicorn.Server, url: str) -> None:
         super().__init__()
         self.server = server
         self.url = url

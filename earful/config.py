@@ -98,7 +98,7 @@ def _check_references(config: AppConfig, file: str) -> None:
 def _validating_model(types: tuple[SourceType, ...]) -> type[AppConfig]:
     """AppConfig whose sources are the union of the registered source types' models."""
     models = tuple(t.model for t in types)
-    member: Any = Annotated[Union[models], Field(discriminator="type")] if len(models) > 1 else models[0]  # noqa: UP007
+    member: Any = Annotated[Union[models], Field(discriminator="type")] if len(models) > 1 else models[0]
     return create_model("AppConfig", __base__=AppConfig, sources=(list[member], Field(default_factory=list)))
 
 

@@ -12,7 +12,6 @@ import os
 import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -86,7 +85,3 @@ def _forget(state: StateStore, key: str) -> None:
         state.delete(key)
     except Exception as exc:
         logger.warning("could not remove old service health %s: %s", key, exc)
-
-
-def as_json(entries: list[ProcessHealth]) -> list[dict[str, Any]]:
-    return [e.model_dump(mode="json") for e in entries]
