@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 from pydantic import ValidationError
 
@@ -23,3 +28,18 @@ def load_settings() -> Settings:
         problems = "; ".join(f"EARFUL_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
                              for err in exc.errors())
         raise ConfigError(f"invalid environment: {problems}") from None
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
+    """While inside, SIGINT and SIGTERM set ``stop`` (work under way ends early) instead of raising."""
+    def handle(signum: int, frame: FrameType | None) -> None:
+        say(f"{signal.Signals(signum).name} received: stopping …")
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

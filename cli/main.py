@@ -6,9 +6,10 @@ import argparse
 import importlib
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 
-from cli.helpers import load_settings, say
+from cli.helpers import load_settings, say, stop_on_signals
 from earful import __version__
 from earful.errors import ConfigError, EarfulError
 
@@ -43,6 +44,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     runtime = open_runtime(settings)
+    stop = threading.Event()
     try:
         sources = [s for s in runtime.config.sources if s.enabled]
         if not sources:
@@ -50,8 +52,16 @@ def cmd_collect(args: argparse.Namespace) -> int:
                 "(see README, Configuration)")
             return 1
         say(f"collecting {len(sources)} sources into {settings.data_dir} …")
-        stats = collect_all(runtime, sources, say)
+        with stop_on_signals(stop):
+            stats = collect_all(runtime, sources, say, stop=stop)
         say(f"done: {stats.summary()}")
+        if stop.is_set():
+            say("stopped before every source was collected; the rest are collected by the next run")
+            return 130
+        if stats.spooled or stats.errors.get("processing"):
+            say(f"error: could not store every mention ({stats.failure or 'see the log above'}); "
+                f"{len(runtime.spool)} batches are kept in {runtime.spool.directory} and stored by the next run")
+            return 1
         refiner = open_refiner(settings, lambda: runtime.index)
         if refiner is not None:
             refiner.run_once(say)
