@@ -26,8 +26,8 @@ from crawlers.base import Collector, CollectResult
 from crawlers.crawl_job import CrawlJob, load_seen, remember, scrapy_overrides
 from crawlers.pages.source import PageSource
 from earful.errors import SourceError
-from earful.processes import end_with_parent
 from earful.models import RawMention
+from earful.processes import end_with_parent
 from earful.state import StateStore
 
 logger = logging.getLogger(__name__)
