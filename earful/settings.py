@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./earful-data")
     config: Path | None = None  # YAML with brands, sources (and later alert rules)
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # signs paging cursors; default: a random key generated into the data directory (cursor.key)
+    cursor_secret: SecretStr | None = Field(default=None, min_length=32)
 
     host: str = "127.0.0.1"
     port: int = 8000

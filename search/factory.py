@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from earful.secrets import cursor_secret
 from earful.settings import Settings
 from search.base import IndexBackend
 
@@ -14,4 +15,4 @@ def open_index(settings: Settings, *, writable: bool) -> IndexBackend:
         return ElasticsearchIndex.from_settings(settings, writable=writable)
     from search.embedded import EmbeddedIndex
 
-    return EmbeddedIndex(settings.index_dir, writable=writable)
+    return EmbeddedIndex(settings.index_dir, writable=writable, cursor_secret=lambda: cursor_secret(settings))
