@@ -25,9 +25,18 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"EARFUL_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
-                             for err in exc.errors())
-        raise ConfigError(f"invalid environment: {problems}") from None
+        raise ConfigError(settings_problems(exc)) from None
+
+
+def settings_problems(exc: ValidationError) -> str:
+    """One line per bad variable: its name, what is wrong, and the value given."""
+    lines = ["invalid environment:"]
+    for err in exc.errors():
+        name = f"EARFUL_{str(err['loc'][0]).upper()}" if err["loc"] else "settings"
+        given = err.get("input")
+        shown = f" (got {str(given)[:60]!r})" if isinstance(given, (str, int, float)) else ""
+        lines.append(f"  {name}: {err['msg'].removeprefix('Value error, ')}{shown}")
+    return "\n".join(lines)
 
 
 @contextmanager

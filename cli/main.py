@@ -173,6 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EarfulError as exc:
         say(f"error: {exc}")
         return 1
+    except OSError as exc:  # a file or directory Earful needs: say which, not a traceback
+        say(f"error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
+        return 1
     except KeyboardInterrupt:
         say("stopped")
         return 130
