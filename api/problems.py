@@ -23,10 +23,11 @@ def _error(description: str, *, retry_after: bool = False) -> dict[str, Any]:
     return answer
 
 
-BAD_REQUEST = {400: _error("a parameter is invalid; the detail says which and how to fix it")}
-UNAUTHORIZED = {401: _error("EARFUL_API_KEYS is set and the request has no valid 'Authorization: Bearer KEY'")}
-UNAVAILABLE = {503: _error("the index cannot answer right now", retry_after=True)}
-API_RESPONSES: dict[int | str, dict[str, Any]] = {**BAD_REQUEST, **UNAUTHORIZED, **UNAVAILABLE}
+API_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("a parameter is invalid; the detail says which and how to fix it"),
+    401: _error("EARFUL_API_KEYS is set and the request has no valid 'Authorization: Bearer KEY'"),
+    503: _error("the index cannot answer right now", retry_after=True),
+}
 
 
 def drop_validation_responses(spec: dict[str, Any]) -> dict[str, Any]:
