@@ -5,7 +5,7 @@
 | `run`       | scheduler, refiner, api  | collects on schedule, refines sentiment, serves the API |
 | `serve`     | api                      | serves the API over the index                          |
 | `scheduler` | scheduler                | collects on schedule (batches go to Redis with RQ)     |
-| `worker`    | rq-worker, refiner       | processes queued batches, refines sentiment            |
+| `worker`    | rq-worker, rq-upkeep, refiner | processes queued batches (retries, jobs of dead workers), refines sentiment |
 
 A service that does not apply (no slow sentiment scorer configured, a burst worker) is left out.
 Further background work (alert evaluation, digests, deliveries) is one more service name here.
@@ -33,7 +33,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "run": ("scheduler", "refiner", "api"),
     "serve": ("api",),
     "scheduler": ("scheduler",),
-    "worker": ("rq-worker", "refiner"),
+    "worker": ("rq-worker", "rq-upkeep", "refiner"),
 }
 
 
@@ -112,11 +112,18 @@ def _rq_worker(ctx: RoleContext) -> Service | None:
                            burst=ctx.options.burst, verbose=ctx.options.verbose, progress=say)
 
 
+def _rq_upkeep(ctx: RoleContext) -> Service | None:
+    from workers.rq_upkeep import RQUpkeepService
+
+    return RQUpkeepService(ctx.resources["redis"], ctx.options.queues or ctx.settings.worker_queues, state=ctx.state)
+
+
 SERVICES: dict[str, Callable[[RoleContext], Service | None]] = {
     "scheduler": _scheduler,
     "refiner": _refiner,
     "api": _api,
     "rq-worker": _rq_worker,
+    "rq-upkeep": _rq_upkeep,
 }
 
 
