@@ -88,12 +88,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
     host, port = args.host or settings.host, args.port or settings.port
     check_bind(host, settings, args.insecure)
-    ctx = RoleContext("run", settings, args)
-    if not ctx.runtime.config.sources:
+    settings.ensure_data_dir()
+    sources = settings.app_config.sources  # validated here, before any process starts
+    if not sources:
         say("warning: no sources configured (EARFUL_CONFIG); serving what is already indexed")
-    say(f"collecting {len(ctx.runtime.config.sources)} sources on schedule; "
-        f"API on http://{host}:{port} (OpenAPI: /docs)")
-    return run_role(ctx)
+    say(f"collecting {len(sources)} sources on schedule; API on http://{host}:{port} (OpenAPI: /docs)")
+    return run_role(RoleContext("run", settings, args))
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -16,3 +16,14 @@ def open_index(settings: Settings, *, writable: bool) -> IndexBackend:
     from search.embedded import EmbeddedIndex
 
     return EmbeddedIndex(settings.index_dir, writable=writable, cursor_secret=lambda: cursor_secret(settings))
+
+
+def prepare_index(settings: Settings) -> None:
+    """Make sure a reader finds an index (the embedded one is created empty when missing; Elasticsearch's
+    writer creates its own). Needs the writer lock for a moment, so call it before the writer starts."""
+    if settings.es_url:
+        return
+    from search.embedded import EmbeddedIndex
+
+    if not EmbeddedIndex.exists(settings.index_dir):
+        EmbeddedIndex(settings.index_dir, writable=True).close()

@@ -44,6 +44,10 @@ class EmbeddedIndex(IndexBackend):
         self.schema = self._index.schema
         self._queries = QueryBuilder(self.schema)
 
+    @staticmethod
+    def exists(path: Path | str) -> bool:
+        return Path(path).is_dir() and tantivy.Index.exists(str(path))
+
     def _open(self) -> tantivy.Index:
         if self.writable:
             self.path.mkdir(parents=True, exist_ok=True)
