@@ -149,8 +149,8 @@ def main() -> None:
     env.update(EARFUL_DATA_DIR=str(args.dir / "data"), EARFUL_CONFIG=str(config),
                EARFUL_SENTIMENT_SCORERS="*:vader")  # the background e5 refiner would take both cores
     earful = Path(sys.executable).parent / "earful"
-    server = psutil.Popen([str(earful), "run", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL)
+    log = (args.dir / "earful.log").open("w")
+    server = psutil.Popen([str(earful), "run", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -175,6 +175,8 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(60)
         feeds.shutdown()
+        log.close()
+        print(f"server log: {args.dir / 'earful.log'}")
 
 
 if __name__ == "__main__":

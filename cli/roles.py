@@ -131,7 +131,10 @@ def _refiner(ctx: RoleContext) -> Service | None:
 
 
 def _api(ctx: RoleContext) -> Service | None:
+    from earful.secrets import cursor_secret
+
     host, port = ctx.options.host or ctx.settings.host, ctx.options.port or ctx.settings.port
+    cursor_secret(ctx.settings)  # created (or found unusable) now, not by the first request that pages
     if ctx.runs("scheduler"):  # the collector's own index, config and state
         index: IndexBackend = ctx.runtime.index
         server = api_server(ctx.settings, index, host, port, config=ctx.runtime.config, state=ctx.runtime.state,

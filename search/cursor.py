@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,13 +37,15 @@ class Signer:
     def __init__(self, secret: bytes | Callable[[], bytes] | None = None) -> None:
         self._secret = secret
         self._cached: bytes | None = None
+        self._lock = threading.Lock()
 
     @property
     def _key(self) -> bytes:
-        if self._cached is None:
-            secret = self._secret() if callable(self._secret) else self._secret
-            self._cached = secret or os.urandom(32)
-        return self._cached
+        with self._lock:
+            if self._cached is None:
+                secret = self._secret() if callable(self._secret) else self._secret
+                self._cached = secret or os.urandom(32)
+            return self._cached
 
     def dumps(self, data: dict[str, Any]) -> str:
         body = json.dumps(data, separators=(",", ":")).encode()

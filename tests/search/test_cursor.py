@@ -113,3 +113,23 @@ def test_an_unwritable_data_dir_without_a_secret_says_what_to_do(tmp_path: Path)
     blocker.write_text("not a directory")  # unwritable for root too, unlike a chmod
     with pytest.raises(ConfigError, match="EARFUL_CURSOR_SECRET"):
         cursor_secret(Settings(data_dir=blocker / "data"))
+
+
+def test_threads_creating_the_key_at_once_all_get_the_same_one(tmp_path: Path) -> None:
+    import threading
+
+    settings = Settings(data_dir=tmp_path / "data")
+    keys: list[bytes] = []
+    barrier = threading.Barrier(8)
+
+    def make() -> None:
+        barrier.wait()
+        keys.append(cursor_secret(settings))
+
+    threads = [threading.Thread(target=make) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(keys) == 8 and len(set(keys)) == 1
+    assert [p.name for p in (tmp_path / "data").iterdir()] == ["cursor.key"]
