@@ -23,7 +23,8 @@ from search.schema import (
 
 # ES-side names callers may use for our flattened fields.
 FIELD_ALIASES = {"sentiment.label": "sentiment_label", "sentiment.score": "sentiment_score",
-                 "brand": "brands", "sentiment": "sentiment_label"}
+                 "brand": "brands", "sentiment": "sentiment_label",
+                 "rating.normalized": "rating"}
 _MATCH_NONE = "id: IN []"
 _RANGE_OPS = {"gte": "[", "gt": "{", "lte": "]", "lt": "}"}
 

@@ -12,10 +12,10 @@ from earful.text import normalize_for_match
 
 # Keyword fields: one raw token each, fast so they can be aggregated on.
 KEYWORD_FIELDS = ("id", "source", "source_name", "lang", "brands", "sentiment_label", "site",
-                  "author_kw", "content_hash", "duplicate_of")
+                  "author_kw", "content_hash", "duplicate_of", "site_host")
 TEXT_FIELDS = ("title", "text", "author", "site_text")
 DATE_FIELDS = ("published_at", "collected_at")
-FLOAT_FIELDS = ("sentiment_score",)
+FLOAT_FIELDS = ("sentiment_score", "rating")  # rating: Rating.normalized, 0..1
 # Score in thousandths, 0 when unscored: integer columns sum far faster than sparse floats,
 # which is what per-bucket mean sentiment in trends needs.
 INTEGER_FIELDS = ("sentiment_milli",)
@@ -83,6 +83,10 @@ def sentiment_milli(score: float | None) -> int:
     return 0 if score is None else round(score * 1000)
 
 
+def normalized_rating(mention: Mention) -> float | None:
+    return mention.rating.normalized if mention.rating is not None else None
+
+
 def to_document(mention: Mention) -> tantivy.Document:
     doc = tantivy.Document()
     keywords: dict[str, list[str]] = {
@@ -96,6 +100,8 @@ def to_document(mention: Mention) -> tantivy.Document:
         "author_kw": [mention.author] if mention.author else [],
         "content_hash": [mention.content_hash] if mention.content_hash else [],
         "duplicate_of": [mention.duplicate_of] if mention.duplicate_of else [],
+        # One value per mention (``site`` holds every suffix), so sites can be counted and ranked.
+        "site_host": [normalize_site(mention.site)] if mention.site else [],
     }
     for name, values in keywords.items():
         for value in values:
@@ -113,6 +119,8 @@ def to_document(mention: Mention) -> tantivy.Document:
     if mention.sentiment.score is not None:
         doc.add_float("sentiment_score", float(mention.sentiment.score))
     doc.add_integer("sentiment_milli", sentiment_milli(mention.sentiment.score))
+    if (rating := normalized_rating(mention)) is not None:
+        doc.add_float("rating", rating)
     doc.add_unsigned("is_dup", 1 if mention.duplicate_of else 0)
     doc.add_unsigned("sort_key", sort_key(mention.published_at, mention.id))
     doc.add_bytes(STORED_FIELD, mention.model_dump_json().encode("utf-8"))
