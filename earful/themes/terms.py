@@ -1,0 +1,107 @@
+"""Theme candidates of one mention: its words and two-word phrases, minus stop words and brand terms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from earful.query.ast import And, Near, Node, Not, Or, Phrase, Term
+from earful.text import match_tokens, normalize_for_match, tokenize
+from earful.themes.stopwords import stop_words
+
+Tokenizer = Callable[[str], list[str]]
+MAX_TOKEN_BYTES = 40  # the index drops longer tokens, so they could never be counted there
+RULE_TEXT_FIELDS = (None, "title", "text")
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """Words (folded tokens) and word prefixes that are never themes: brand names and rule terms."""
+
+    words: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+    def excludes(self, token: str) -> bool:
+        return token in self.words or token.startswith(self.prefixes)
+
+
+def _rule_leaves(node: Node) -> Iterable[Term | Phrase]:
+    """The positive text leaves of a rule (words under NOT are what a brand is not)."""
+    if isinstance(node, (Term, Phrase)):
+        if node.field in RULE_TEXT_FIELDS:
+            yield node
+    elif isinstance(node, Near):
+        yield from _rule_leaves(node.left)
+        yield from _rule_leaves(node.right)
+    elif isinstance(node, (And, Or)):
+        for child in node.children:
+            yield from _rule_leaves(child)
+    elif not isinstance(node, Not):
+        raise TypeError(f"unknown query node {type(node).__name__}")
+
+
+def rule_exclusions(rules: Iterable[Node], names: Iterable[str] = ()) -> Exclusions:
+    """Exclusions for brands with these rules and names (ids and display names)."""
+    words: set[str] = set()
+    prefixes: set[str] = set()
+    for name in names:
+        words.update(match_tokens(name))
+    for rule in rules:
+        for leaf in _rule_leaves(rule):
+            if isinstance(leaf, Term) and leaf.prefix:
+                prefixes.update(match_tokens(leaf.text)[-1:])
+                words.update(match_tokens(leaf.text)[:-1])
+            else:
+                words.update(match_tokens(leaf.text if isinstance(leaf, Term) else " ".join(leaf.words)))
+    return Exclusions(frozenset(words), tuple(sorted(prefixes)))
+
+
+def _default_tokenizer(text: str) -> list[str]:
+    return tokenize(normalize_for_match(text))
+
+
+@dataclass
+class TermExtractor:
+    """Distinct theme terms of a mention: words, and phrases of two adjacent kept words.
+
+    ``tokenize`` folds and splits text; pass the index's analyzer so that every term found here
+    can be counted in the index exactly as written.
+    """
+
+    exclusions: Exclusions = field(default_factory=Exclusions)
+    tokenize: Tokenizer = _default_tokenizer
+    phrases: bool = True
+
+    def terms(self, fields: Iterable[str], lang: str | None) -> set[str]:
+        stops = stop_words(lang)
+        found: set[str] = set()
+        for text in fields:
+            previous: str | None = None
+            for token in self.tokenize(text):
+                kept = self._keep(token, stops)
+                if kept:
+                    found.add(token)
+                    if self.phrases and previous is not None:
+                        found.add(f"{previous} {token}")
+                previous = token if kept else None
+        return found
+
+    def grams(self, fields: Iterable[str]) -> set[str]:
+        """Every word and pair of adjacent words, unfiltered: what a word or phrase query would match."""
+        found: set[str] = set()
+        for text in fields:
+            previous: str | None = None
+            for token in self.tokenize(text):
+                if len(token.encode("utf-8")) >= MAX_TOKEN_BYTES:
+                    previous = None
+                    continue
+                found.add(token)
+                if previous is not None:
+                    found.add(f"{previous} {token}")
+                previous = token
+        return found
+
+    def _keep(self, token: str, stops: frozenset[str]) -> bool:
+        if len(token) < 2 or token.isdigit() or len(token.encode("utf-8")) >= MAX_TOKEN_BYTES:
+            return False
+        return token not in stops and not self.exclusions.excludes(token)
