@@ -73,35 +73,44 @@ class TermExtractor:
     phrases: bool = True
 
     def terms(self, fields: Iterable[str], lang: str | None) -> set[str]:
-        stops = stop_words(lang)
-        found: set[str] = set()
-        for text in fields:
-            previous: str | None = None
-            for token in self.tokenize(text):
-                kept = self._keep(token, stops)
-                if kept:
-                    found.add(token)
-                    if self.phrases and previous is not None:
-                        found.add(f"{previous} {token}")
-                previous = token if kept else None
-        return found
+        """The theme candidates of a mention in ``lang``."""
+        return self.scan(fields, lang)[0]
 
     def grams(self, fields: Iterable[str]) -> set[str]:
         """Every word and pair of adjacent words, unfiltered: what a word or phrase query would match."""
-        found: set[str] = set()
+        return self.scan(fields, None, candidates=False)[1]
+
+    def scan(self, fields: Iterable[str], lang: str | None, *,
+             candidates: bool = True) -> tuple[set[str], set[str]]:
+        """(theme candidates, every word and adjacent pair) of some fields' text."""
+        stops = stop_words(lang) if candidates else frozenset()
+        kept: set[str] = set()
+        grams: set[str] = set()
         for text in fields:
-            previous: str | None = None
-            for token in self.tokenize(text):
-                if len(token.encode("utf-8")) >= MAX_TOKEN_BYTES:
-                    previous = None
-                    continue
-                found.add(token)
-                if previous is not None:
-                    found.add(f"{previous} {token}")
-                previous = token
-        return found
+            for run in _runs(self.tokenize(text)):
+                grams.update(run)
+                grams.update(map(" ".join, zip(run, run[1:])))
+                if candidates:
+                    flags = [self._keep(token, stops) for token in run]
+                    kept.update(t for t, keep in zip(run, flags) if keep)
+                    if self.phrases:
+                        kept.update(f"{a} {b}" for a, b, x, y in zip(run, run[1:], flags, flags[1:]) if x and y)
+        return kept, grams
 
     def _keep(self, token: str, stops: frozenset[str]) -> bool:
-        if len(token) < 2 or token.isdigit() or len(token.encode("utf-8")) >= MAX_TOKEN_BYTES:
+        if len(token) < 2 or token.isdigit():
             return False
         return token not in stops and not self.exclusions.excludes(token)
+
+
+def _runs(tokens: list[str]) -> list[list[str]]:
+    """The tokens split where one is too long for the index (it drops those: no phrase spans them)."""
+    if not tokens or max(map(len, tokens)) < MAX_TOKEN_BYTES // 4:
+        return [tokens]
+    runs: list[list[str]] = [[]]
+    for token in tokens:
+        if len(token.encode("utf-8")) >= MAX_TOKEN_BYTES:
+            runs.append([])
+        else:
+            runs[-1].append(token)
+    return runs

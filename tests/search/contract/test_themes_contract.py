@@ -45,7 +45,7 @@ def test_the_outage_week_is_about_the_outage(index: IndexBackend, compare_to: st
     outage = next(t for t in report.themes if t.term == "outage")
     assert outage.count == holding("outage", *OUTAGE_WEEK) == 12
     assert outage.background == 12  # the word is new this week
-    assert outage.net_sentiment == round((0 - 10) / 12, 4)
+    assert outage.tally.net_sentiment == round((0 - 10) / 12, 4)
     assert outage.example is not None and "outage" in outage.example.text
 
 

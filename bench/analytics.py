@@ -1,0 +1,101 @@
+"""Benchmark the analyses on the embedded index at 1 M mentions: compare, themes, export.
+
+    .venv/bin/python bench/analytics.py --n 1000000            # build (minutes) and measure
+    .venv/bin/python bench/analytics.py --n 1000000 --reuse    # measure an index built before
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
+
+from analytics_data import BRANDS, DAYS, END, EPISODE, build  # noqa: E402
+
+from earful.query import parse  # noqa: E402
+from earful.themes import TermExtractor, rule_exclusions  # noqa: E402
+from search.analytics.compare import compare  # noqa: E402
+from search.analytics.themes import ThemeQuery, themes  # noqa: E402
+from search.base import SearchFilters  # noqa: E402
+from search.embedded import EmbeddedIndex  # noqa: E402
+from search.schema import tokenize  # noqa: E402
+
+
+def measure(name: str, runs: int, call: Callable[[random.Random], object]) -> None:
+    rng = random.Random(1)
+    for _ in range(3):  # warm caches
+        call(rng)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call(rng)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+    print(f"{name:<46} p50 {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   (n={runs})", flush=True)
+
+
+def window(rng: random.Random, days: int) -> tuple[datetime, datetime]:
+    start = END - timedelta(days=rng.randint(days, DAYS))
+    return start, start + timedelta(days=days)
+
+
+def compare_call(index: EmbeddedIndex) -> Callable[[random.Random], object]:
+    """GET /api/v1/compare?brands=acme,globex,initech&interval=day&since=30d."""
+    def call(rng: random.Random) -> object:
+        since, until = window(rng, 30)
+        return compare(index, None, SearchFilters(), BRANDS, interval="day", since=since, until=until,
+                       tz=ZoneInfo("UTC"))
+    return call
+
+
+def themes_call(index: EmbeddedIndex) -> Callable[[random.Random], object]:
+    """GET /api/v1/themes?brand=…&since=7d&compare_to=previous."""
+    extractor = TermExtractor(rule_exclusions([parse(" OR ".join(BRANDS))]), tokenize=tokenize)
+
+    def call(rng: random.Random) -> object:
+        since, until = window(rng, 7)
+        return themes(index, ThemeQuery(None, SearchFilters(brands=[rng.choice(BRANDS)]), since, until), extractor)
+    return call
+
+
+def show_episode(index: EmbeddedIndex) -> None:
+    extractor = TermExtractor(rule_exclusions([parse(" OR ".join(BRANDS))]), tokenize=tokenize)
+    report = themes(index, ThemeQuery(None, SearchFilters(brands=["acme"]), *EPISODE), extractor)
+    print(f"themes of acme's planted bad week ({report.foreground:,} mentions, {report.sampled} sampled): "
+          + ", ".join(t.term for t in report.themes), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="mentions to index")
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "earful-bench-analytics")
+    parser.add_argument("--reuse", action="store_true", help="reuse an index already in --dir")
+    parser.add_argument("--runs", type=int, default=100, help="requests per measurement")
+    args = parser.parse_args()
+    path = args.dir / f"n{args.n}"
+    if not (args.reuse and path.is_dir()):
+        shutil.rmtree(path, ignore_errors=True)
+        print(f"building {args.n:,} mentions in {path}", flush=True)
+        build(path, args.n)
+    index = EmbeddedIndex(path, writable=False)
+    print(f"index: {index.count(filters=SearchFilters(include_duplicates=True)):,} mentions", flush=True)
+    show_episode(index)
+    measure("compare: 3 brands x 30 days by day", args.runs, compare_call(index))
+    measure("themes: one brand x 7 days vs previous 7", args.runs, themes_call(index))
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
