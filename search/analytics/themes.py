@@ -30,6 +30,7 @@ from search.base import IndexBackend, SearchFilters, SearchRequest
 Background = Literal["previous", "all"]
 SAMPLE_SIZE = 300  # the background sample is two thirds of it: it only ranks candidates
 CANDIDATES = 30
+ENGINE_CANDIDATES = 20  # more, from the backend's own significant-terms search where it has one
 ID_BUCKETS = 256  # two hex digits of the id
 
 
@@ -166,13 +167,25 @@ def themes(index: IndexBackend, request: ThemeQuery, extractor: TermExtractor, *
     if bg.complete:  # then so is the foreground it holds: every count is exact already
         exact = {t: (n, fg.tally(t)) for t, n in bg.counts(t for t, n in found.items() if n >= min_count).items()}
     else:  # from a sample, a term seen twice may still be common enough in the whole foreground
-        exact = exact_counts(index, request, _shortlist(found, fg, bg, candidates))
+        shortlist = _shortlist(found, fg, bg, candidates) + _engine_terms(index, request, extractor, min_count)
+        exact = exact_counts(index, request, list(dict.fromkeys(shortlist)))
     counts = ThemeCounts(fg_size=fg.total, fg_total=fg.total, bg_size=bg.total,
                          terms=[TermCounts(t, tally.count, n) for t, (n, tally) in exact.items()])
     best = ranked(counts, size=request.size, min_count=min_count)
     return ThemeReport(foreground=fg.total, background=bg.total, sampled=len(fg.mentions),
                        themes=[Theme(t.term, t.fg, t.bg, score, exact[t.term][1], _example(t.term, fg))
                                for t, score in best])
+
+
+def _engine_terms(index: IndexBackend, request: ThemeQuery, extractor: TermExtractor,
+                  min_count: int) -> list[str]:
+    """Candidates the backend finds over its own sample (Elasticsearch's significant_text), if any."""
+    found = index.significant_terms(
+        request.query, replace(request.filters, since=request.since, until=request.until),
+        background_filters(request.filters, request.since, request.until, request.compare_to),
+        exclude=sorted(extractor.excluded_words()), size=ENGINE_CANDIDATES, sample_size=SAMPLE_SIZE,
+        min_count=min_count)
+    return [t for t in found if extractor.keeps(t)][:ENGINE_CANDIDATES]
 
 
 def _example(term: str, fg: _Sample) -> Mention | None:

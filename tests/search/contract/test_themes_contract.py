@@ -64,3 +64,18 @@ def test_sampled_counts_are_made_exact(index: IndexBackend) -> None:
 def test_no_mentions_no_themes(index: IndexBackend) -> None:
     request = ThemeQuery(None, SearchFilters(brands=["nobody"]), *OUTAGE_WEEK)
     assert themes(index, request, extractor()).themes == []
+
+
+def test_a_server_without_significant_text_falls_back_to_sampling(es_url: str, es_prefix: str) -> None:
+    from .conftest import open_es
+
+    es = open_es(es_url, es_prefix)
+    try:
+        es.upsert(DOCS)
+        found = es.significant_terms(None, SearchFilters(brands=["acme"]), SearchFilters(), exclude=["the"],
+                                     size=10, sample_size=100, min_count=2)
+        assert found == [] and not es._significant_text  # asked once, then remembered
+        request = ThemeQuery(None, SearchFilters(brands=["acme"]), *OUTAGE_WEEK, compare_to="all", size=3)
+        assert themes(es, request, extractor(), sample_size=12).themes
+    finally:
+        es.close()
