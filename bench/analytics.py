@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import argparse
+import itertools
+import os
 import random
 import resource
 import shutil
@@ -23,8 +25,10 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).res
 
 from analytics_data import BRANDS, DAYS, END, EPISODE, build  # noqa: E402
 
+from earful.exchange.writers import csv_lines, ndjson_lines  # noqa: E402
 from earful.query import parse  # noqa: E402
 from earful.themes import TermExtractor, rule_exclusions  # noqa: E402
+from search import export  # noqa: E402
 from search.analytics.compare import compare  # noqa: E402
 from search.analytics.themes import ThemeQuery, themes  # noqa: E402
 from search.base import SearchFilters  # noqa: E402
@@ -70,6 +74,20 @@ def themes_call(index: EmbeddedIndex) -> Callable[[random.Random], object]:
     return call
 
 
+def measure_export(index: EmbeddedIndex, limit: int) -> None:
+    """Mentions/s written as NDJSON and CSV (to /dev/null), oldest first, and the process's peak RSS."""
+    for name, writer in (("NDJSON", ndjson_lines), ("CSV", csv_lines)):
+        started, written = time.perf_counter(), 0
+        with open(os.devnull, "w", encoding="utf-8") as sink:
+            for line in writer(itertools.islice(export.mentions(index, None, SearchFilters()), limit)):
+                sink.write(line)
+                written += 1
+        elapsed = time.perf_counter() - started
+        print(f"export {name}: {written - (name == 'CSV'):,} mentions in {elapsed:.1f} s = "
+              f"{(written - (name == 'CSV')) / elapsed:,.0f} mentions/s; peak RSS so far "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB", flush=True)
+
+
 def show_episode(index: EmbeddedIndex) -> None:
     extractor = TermExtractor(rule_exclusions([parse(" OR ".join(BRANDS))]), tokenize=tokenize)
     report = themes(index, ThemeQuery(None, SearchFilters(brands=["acme"]), *EPISODE), extractor)
@@ -83,6 +101,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "earful-bench-analytics")
     parser.add_argument("--reuse", action="store_true", help="reuse an index already in --dir")
     parser.add_argument("--runs", type=int, default=100, help="requests per measurement")
+    parser.add_argument("--export", type=int, default=200_000, help="mentions to export (0: none)")
     args = parser.parse_args()
     path = args.dir / f"n{args.n}"
     if not (args.reuse and path.is_dir()):
@@ -91,6 +110,8 @@ def main() -> None:
         build(path, args.n)
     index = EmbeddedIndex(path, writable=False)
     print(f"index: {index.count(filters=SearchFilters(include_duplicates=True)):,} mentions", flush=True)
+    if args.export:
+        measure_export(index, args.export)
     show_episode(index)
     measure("compare: 3 brands x 30 days by day", args.runs, compare_call(index))
     measure("themes: one brand x 7 days vs previous 7", args.runs, themes_call(index))

@@ -48,7 +48,9 @@ def mentions(n: int, seed: int = 11) -> Iterator[Mention]:
         source, name, _, (low, high), rated = rng.choices(KINDS, cum_weights=kinds_cum)[0]
         words = rng.choices(vocab, cum_weights=cumulative, k=rng.randint(low, high))
         brand = rng.choice(BRANDS)
-        published = END - timedelta(seconds=rng.randrange(DAYS * 86400))
+        # Collected as it is published: the index holds mentions roughly in time order, as a real one does.
+        seconds = DAYS * 86400 * (n - i) / n + rng.uniform(-1800, 1800)
+        published = min(END - timedelta(seconds=seconds), END - timedelta(seconds=1))
         score = round(rng.uniform(-1, 1), 3)
         if brand == "acme" and EPISODE[0] <= published < EPISODE[1] and rng.random() < 0.4:
             words[:0] = rng.sample(EPISODE_WORDS, 3)
