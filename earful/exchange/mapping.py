@@ -76,8 +76,13 @@ class ColumnMapping(BaseModel):
     def published(self, text: str) -> datetime:
         """A date as the export writes it, in UTC."""
         text = text.strip()
-        moment = (datetime.strptime(text, self.date_format) if self.date_format
-                  else datetime.fromisoformat(text.replace("Z", "+00:00")))
+        try:
+            moment = (datetime.strptime(text, self.date_format) if self.date_format
+                      else datetime.fromisoformat(text.replace("Z", "+00:00")))
+        except ValueError:
+            expected = f"the format {self.date_format!r}" if self.date_format else "ISO 8601"
+            raise ValueError(f"date {text[:40]!r} is not in {expected}; set date_format in a mapping "
+                             "file") from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=ZoneInfo(self.timezone))
         return moment.astimezone(timezone.utc)

@@ -97,6 +97,16 @@ class TermExtractor:
                         kept.update(f"{a} {b}" for a, b, x, y in zip(run, run[1:], flags, flags[1:]) if x and y)
         return kept, grams
 
+    def keeps(self, term: str, lang: str | None = None) -> bool:
+        """Whether a word or phrase found elsewhere could be a theme here (every word kept)."""
+        stops = stop_words(lang)
+        words = term.split(" ")
+        return len(words) <= 2 and all(self._keep(word, stops) for word in words)
+
+    def excluded_words(self) -> frozenset[str]:
+        """Every stop word of every language and every excluded brand word (exact terms)."""
+        return stop_words(None) | self.exclusions.words
+
     def _keep(self, token: str, stops: frozenset[str]) -> bool:
         if len(token) < 2 or token.isdigit():
             return False
