@@ -82,3 +82,11 @@ def _add(bucket: RatingBucket, raw: dict[str, Any]) -> None:
     bucket.rating_sum += float(raw["rating"].get("sum") or 0.0)
     for star in raw["stars"]["buckets"]:
         bucket.stars[star["key"]] += int(star["doc_count"])
+
+
+def rated_sites(index: IndexBackend, query: Node | None, filters: SearchFilters, size: int) -> list[str]:
+    """The sites with most rated mentions (ties by name)."""
+    aggs = {"rated": {"filter": RATED, "aggs": {"sites": {"terms": {"field": "site_host", "size": size + 10}}}}}
+    buckets = index.aggregate(query, filters, aggs)["rated"]["sites"]["buckets"]
+    ranked = sorted(buckets, key=lambda b: (-int(b["doc_count"]), str(b["key"])))
+    return [str(b["key"]) for b in ranked[:size]]
