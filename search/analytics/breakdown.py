@@ -29,14 +29,16 @@ def breakdown(index: IndexBackend, query: Node | None, filters: SearchFilters, g
               size: int = 5) -> list[GroupSeries]:
     """Series for the ``size`` values with most mentions over the period (ties by value), then "other".
 
-    Sentiment always has its four labels. A mention with several values (brands) is in each.
+    "Other" holds every mention with none of those values, including those without any (a post
+    with no site). Sentiment always has its four labels. A mention with several values (brands)
+    is in each.
     """
     field = index_field(group_by)
     if group_by == "sentiment":
-        values, other = list(LABELS), 0
+        values = list(LABELS)
     else:
         period = replace(filters, since=floor_local(since, interval, tz), until=until)
-        values, other = top_keys(index, query, period, group_by, size)
-    groups = value_groups(field, values, other=other > 0)
+        values, _ = top_keys(index, query, period, group_by, size)
+    groups = value_groups(field, values, other=group_by != "sentiment")
     found = series(index, query, filters, groups, interval=interval, since=since, until=until, tz=tz)
     return [GroupSeries(None if name == OTHER else name, buckets) for name, buckets in found.items()]
