@@ -25,6 +25,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "index",
     "evaluate",
     "refine",
+    "analytics",
+    "exchange",
 )
 
 

@@ -93,44 +93,75 @@ def _records(stream: BinaryIO, fmt: Format) -> Iterator[Record | Problem]:
     return read_ndjson(stream) if fmt == "ndjson" else read_csv(stream)
 
 
+class _Batch:
+    """Rows waiting to be processed, originals before their exact copies.
+
+    An exported copy keeps its original: a copy read before its original (same second) waits
+    for it, so that duplicate detection names the same original again.
+    """
+
+    def __init__(self, processor: Processor, report: ImportReport) -> None:
+        self.processor, self.report = processor, report
+        self.raws: list[RawMention] = []
+        self.known: dict[str, Mention] = {}
+        self.waiting: dict[str, list[tuple[RawMention, Mention]]] = {}
+
+    def add(self, raw: RawMention, mention: Mention | None) -> None:
+        if mention is not None and mention.duplicate_of and not self._seen(mention.duplicate_of):
+            self.waiting.setdefault(mention.duplicate_of, []).append((raw, mention))
+            return
+        self._append(raw, mention)
+        for copy, known in self.waiting.pop(raw.id, []):
+            self._append(copy, known)
+
+    def _append(self, raw: RawMention, mention: Mention | None) -> None:
+        self.raws.append(raw)
+        if mention is not None:
+            self.known[mention.id] = mention
+
+    def _seen(self, original: str) -> bool:
+        return original in self.known or bool(self.processor.index.get([original]))
+
+    def flush(self, *, last: bool = False) -> None:
+        if last:
+            for copies in self.waiting.values():  # their original was not in the file
+                for raw, mention in copies:
+                    self._append(raw, mention)
+            self.waiting.clear()
+        if self.raws:
+            marked = {m.id for m in self.known.values() if m.duplicate_of}
+            self.raws.sort(key=lambda r: r.id in marked)  # stable: originals first
+            self.report.stats.add(self.processor.process(self.raws, list(self.known.values())))
+            self.raws, self.known = [], {}
+
+
 def import_stream(stream: BinaryIO, fmt: Format, processor: Processor, reader: RowReader, *,
                   batch: int = BATCH, progress: Progress | None = None,
                   on_problem: Callable[[Problem], None] | None = None) -> ImportReport:
     """Read, convert and process every row; problems are reported (and kept, up to a limit)."""
     report = ImportReport()
-    raws: list[RawMention] = []
-    known: list[Mention] = []
-
-    def flush() -> None:
-        if raws:
-            report.stats.add(processor.process(raws, known))
-            raws.clear()
-            known.clear()
-
+    pending = _Batch(processor, report)
     for item in _records(stream, fmt):
         report.rows += 1
-        problem = item if isinstance(item, Problem) else _convert(item, fmt, reader, raws, known)
+        problem = item if isinstance(item, Problem) else _convert(item, fmt, reader, pending)
         if problem is not None:
             report.bad_rows += 1
             if len(report.problems) < KEPT_PROBLEMS:
                 report.problems.append(problem)
             if on_problem:
                 on_problem(problem)
-        if len(raws) >= batch:
-            flush()
+        if len(pending.raws) >= batch:
+            pending.flush()
         if progress and report.rows % PROGRESS_EVERY == 0:
             progress(f"{report.rows:,} rows read · {report.stats.indexed:,} indexed · {report.bad_rows:,} skipped")
-    flush()
+    pending.flush(last=True)
     return report
 
 
-def _convert(record: Record, fmt: Format, reader: RowReader, raws: list[RawMention],
-             known: list[Mention]) -> Problem | None:
+def _convert(record: Record, fmt: Format, reader: RowReader, pending: _Batch) -> Problem | None:
     try:
         raw, mention = reader.read(record, flat=fmt == "csv")
     except (ValueError, TypeError) as exc:
         return Problem(record.line, str(exc) or type(exc).__name__)
-    raws.append(raw)
-    if mention is not None:
-        known.append(mention)
+    pending.add(raw, mention)
     return None
