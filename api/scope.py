@@ -11,18 +11,18 @@ from fastapi import Depends, Query
 
 from api.deps import StateDep
 from api.params import parse_query, parse_time, parse_zone, split_list
-from api.routes.mentions import SENTIMENTS
 from earful.errors import BadRequest
 from earful.query import And, Node
 from earful.saved_searches import SavedSearch, SavedSearches
 from search.base import SearchFilters
+
+SENTIMENTS = {"positive", "neutral", "negative", "unscored"}
 
 
 @dataclass
 class Scope:
     query: Node | None
     filters: SearchFilters
-    tz: ZoneInfo
     saved: str | None = None
 
     def period(self, default: timedelta) -> tuple[datetime, datetime]:
@@ -70,12 +70,16 @@ def scope(
     since: Annotated[str | None, Query(description="ISO 8601 or an age like 24h, 7d")] = None,
     until: Annotated[str | None, Query(description="ISO 8601 or an age; exclusive")] = None,
     include_duplicates: Annotated[bool | None, Query(description="count exact copies too")] = None,
-    tz: Annotated[str | None, Query(description="IANA zone for day/week boundaries")] = "UTC",
 ) -> Scope:
     found = SavedSearches(state).require(saved) if saved else None
     query, filters = resolve(found, q=q, brand=brand, source=source, lang=lang, sentiment=sentiment, since=since,
                              until=until, include_duplicates=include_duplicates)
-    return Scope(query, filters, parse_zone(tz), saved)
+    return Scope(query, filters, saved)
+
+
+def zone(tz: Annotated[str | None, Query(description="IANA zone for day and week boundaries")] = "UTC") -> ZoneInfo:
+    return parse_zone(tz)
 
 
 ScopeDep = Annotated[Scope, Depends(scope)]
+ZoneDep = Annotated[ZoneInfo, Depends(zone)]

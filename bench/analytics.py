@@ -12,7 +12,6 @@ import os
 import random
 import resource
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -23,7 +22,8 @@ from zoneinfo import ZoneInfo
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
 
-from analytics_data import BRANDS, DAYS, END, EPISODE, build  # noqa: E402
+from analytics_data import BATCH, BRANDS, DAYS, END, EPISODE, mentions  # noqa: E402
+from benchlib import build, measure  # noqa: E402
 
 from earful.exchange.writers import csv_lines, ndjson_lines  # noqa: E402
 from earful.query import parse  # noqa: E402
@@ -34,20 +34,6 @@ from search.analytics.themes import ThemeQuery, themes  # noqa: E402
 from search.base import SearchFilters  # noqa: E402
 from search.embedded import EmbeddedIndex  # noqa: E402
 from search.schema import tokenize  # noqa: E402
-
-
-def measure(name: str, runs: int, call: Callable[[random.Random], object]) -> None:
-    rng = random.Random(1)
-    for _ in range(3):  # warm caches
-        call(rng)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call(rng)
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    p95 = times[max(0, int(len(times) * 0.95) - 1)]
-    print(f"{name:<46} p50 {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   (n={runs})", flush=True)
 
 
 def window(rng: random.Random, days: int) -> tuple[datetime, datetime]:
@@ -107,7 +93,7 @@ def main() -> None:
     if not (args.reuse and path.is_dir()):
         shutil.rmtree(path, ignore_errors=True)
         print(f"building {args.n:,} mentions in {path}", flush=True)
-        build(path, args.n)
+        build(path, mentions(args.n), args.n, batch=BATCH)
     index = EmbeddedIndex(path, writable=False)
     print(f"index: {index.count(filters=SearchFilters(include_duplicates=True)):,} mentions", flush=True)
     if args.export:

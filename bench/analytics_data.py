@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from earful.models import Mention, Rating, Sentiment, mention_id
-from search.embedded import EmbeddedIndex
 
 BRANDS = ["acme", "globex", "initech"]
 LANGS = ["en", "ar", "fa", "he", "ru"]
@@ -64,22 +61,3 @@ def mentions(n: int, seed: int = 11) -> Iterator[Mention]:
             site=f"site{rng.randrange(500)}.example", author=f"user{rng.randrange(50_000)}",
             rating=Rating(raw=str(stars), scale=5, normalized=(stars - 1) / 4) if stars else None,
             sentiment=Sentiment(score=score, label=label, model="bench"), content_hash=f"{i:x}")
-
-
-def build(path: Path, n: int) -> None:
-    index = EmbeddedIndex(path)
-    started = time.perf_counter()
-    batch: list[Mention] = []
-    done = 0
-    for mention in mentions(n):
-        batch.append(mention)
-        if len(batch) == BATCH:
-            done += index.upsert(batch)
-            batch.clear()
-            if done % 100_000 == 0:
-                print(f"  indexed {done:>9,} / {n:,}  ({done / (time.perf_counter() - started):,.0f}/s)",
-                      flush=True)
-    done += index.upsert(batch)
-    index.close()
-    elapsed = time.perf_counter() - started
-    print(f"built {done:,} mentions in {elapsed:.1f} s: {done / elapsed:,.0f} mentions/s", flush=True)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from api.analytics_schemas import BrandCompare, BrandTotals, Change, CompareBucket, CompareOut, Rated
 from api.deps import ConfigDep, IndexDep
 from api.params import split_list
-from api.scope import ScopeDep
+from api.scope import ScopeDep, ZoneDep
 from earful.config import AppConfig
 from earful.errors import BadRequest
 from search.analytics.compare import BrandSeries, compare
@@ -50,7 +50,7 @@ def _brand(series: BrandSeries) -> BrandCompare:
 
 @router.get("/compare", response_model=CompareOut)
 def compare_brands(
-    index: IndexDep, config: ConfigDep, scope: ScopeDep,
+    index: IndexDep, config: ConfigDep, scope: ScopeDep, tz: ZoneDep,
     brands: Annotated[list[str] | None, Query(description="brand ids to compare (default: brand= and its "
                                                           "configured competitors)")] = None,
     interval: Interval = "day",
@@ -59,7 +59,7 @@ def compare_brands(
     chosen = brands_to_compare(split_list(brands), scope.filters.brands, config)
     since, until = scope.period(DEFAULT_SPAN[interval])
     result = compare(index, scope.query, scope.filters, chosen, interval=interval, since=since, until=until,
-                     tz=scope.tz)
-    return CompareOut(interval=interval, tz=str(scope.tz), since=result.since.astimezone(scope.tz),
-                      until=until.astimezone(scope.tz), previous_since=result.previous_since.astimezone(scope.tz),
+                     tz=tz)
+    return CompareOut(interval=interval, tz=str(tz), since=result.since.astimezone(tz),
+                      until=until.astimezone(tz), previous_since=result.previous_since.astimezone(tz),
                       brands=[_brand(b) for b in result.brands])

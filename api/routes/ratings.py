@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from api.analytics_schemas import RatingBucketOut, RatingSeriesOut, RatingsOut
 from api.deps import IndexDep
 from api.params import split_list
-from api.scope import ScopeDep
+from api.scope import ScopeDep, ZoneDep
 from search.analytics.ratings import rated_sites, rating_series
 from search.trends import Interval
 
@@ -21,7 +21,7 @@ MAX_SITES = 20
 
 @router.get("/ratings", response_model=RatingsOut)
 def ratings(
-    index: IndexDep, scope: ScopeDep,
+    index: IndexDep, scope: ScopeDep, tz: ZoneDep,
     interval: Interval = "week",
     site: Annotated[list[str] | None, Query(description="a series for each of these review sites")] = None,
     by_site: Annotated[bool, Query(description="a series for each of the sites with most ratings")] = False,
@@ -34,10 +34,10 @@ def ratings(
     groups: dict[str, dict[str, Any]] = {"\x00all": {"match_all": {}}}
     groups.update({s: {"term": {"site_host": s}} for s in sites})
     found = rating_series(index, scope.query, scope.filters, groups, interval=interval, since=since, until=until,
-                          tz=scope.tz)
+                          tz=tz)
     series = [RatingSeriesOut(site=None if name == "\x00all" else name,
                               buckets=[RatingBucketOut(start=b.start, count=b.count, mean_rating=b.mean_rating,
                                                        mean_stars=b.mean_stars, stars=b.stars) for b in buckets])
               for name, buckets in found.items()]
-    return RatingsOut(interval=interval, tz=str(scope.tz), since=series[0].buckets[0].start,
-                      until=until.astimezone(scope.tz), series=series)
+    return RatingsOut(interval=interval, tz=str(tz), since=series[0].buckets[0].start,
+                      until=until.astimezone(tz), series=series)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.analytics_schemas import Sentiments, ThemeOut, ThemesOut
 from api.deps import ConfigDep, IndexDep
-from api.scope import ScopeDep
+from api.scope import ScopeDep, ZoneDep
 from earful.config import AppConfig
 from earful.themes import TermExtractor, rule_exclusions
 from search.analytics.themes import Background, ThemeQuery, background_filters, themes
@@ -31,7 +31,7 @@ def theme_query(term: str) -> str:
 
 @router.get("/themes", response_model=ThemesOut)
 def list_themes(
-    index: IndexDep, config: ConfigDep, scope: ScopeDep,
+    index: IndexDep, config: ConfigDep, scope: ScopeDep, tz: ZoneDep,
     compare_to: Annotated[Background, Query(description="previous: the period before and this one; "
                                                         "all: every matching mention")] = "previous",
     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 10,
@@ -42,8 +42,8 @@ def list_themes(
     report = themes(index, request, extractor_for(config))
     background = background_filters(scope.filters, since, until, compare_to)
     return ThemesOut(
-        since=since.astimezone(scope.tz), until=until.astimezone(scope.tz), compare_to=compare_to,
-        background_since=background.since.astimezone(scope.tz) if background.since else None,
+        since=since.astimezone(tz), until=until.astimezone(tz), compare_to=compare_to,
+        background_since=background.since.astimezone(tz) if background.since else None,
         mentions=report.foreground, background=report.background, sampled=report.sampled,
         themes=[ThemeOut(term=t.term, query=theme_query(t.term), count=t.count, background=t.background,
                          score=t.score, sentiment=Sentiments.of(t.tally), example=t.example)

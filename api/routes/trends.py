@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import IndexDep
 from api.schemas import GroupOut, TrendBucketOut, TrendOut
-from api.scope import ScopeDep
+from api.scope import ScopeDep, ZoneDep
 from search.analytics.breakdown import breakdown
 from search.analytics.fields import GroupBy
 from search.analytics.series import SeriesBucket
@@ -28,7 +28,7 @@ def _bucket(b: TrendBucket | SeriesBucket) -> TrendBucketOut:
 
 @router.get("/trends", response_model=TrendOut)
 def trends(
-    index: IndexDep, scope: ScopeDep,
+    index: IndexDep, scope: ScopeDep, tz: ZoneDep,
     interval: Interval = "day",
     group_by: Annotated[GroupBy | None, Query(description="one series per value: brand, source, site, lang, "
                                                           "sentiment or author")] = None,
@@ -37,13 +37,13 @@ def trends(
 ) -> TrendOut:
     """Buckets with count, sentiment label counts and mean sentiment; empty buckets included."""
     since, until = scope.period(DEFAULT_SPAN[interval])
-    buckets = trend(index, scope.query, scope.filters, interval=interval, since=since, until=until, tz=scope.tz)
+    buckets = trend(index, scope.query, scope.filters, interval=interval, since=since, until=until, tz=tz)
     out = [_bucket(b) for b in buckets]
     groups = None
     if group_by is not None:
         found = breakdown(index, scope.query, scope.filters, group_by, interval=interval, since=since, until=until,
-                          tz=scope.tz, size=size)
+                          tz=tz, size=size)
         groups = [GroupOut(value=g.value, other=g.value is None, total=g.total, buckets=[_bucket(b) for b in g.buckets])
                   for g in found]
-    return TrendOut(interval=interval, tz=str(scope.tz), since=buckets[0].start, until=until.astimezone(scope.tz),
+    return TrendOut(interval=interval, tz=str(tz), since=buckets[0].start, until=until.astimezone(tz),
                     total=sum(b.count for b in out), buckets=out, group_by=group_by, groups=groups)
