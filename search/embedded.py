@@ -50,7 +50,8 @@ class EmbeddedIndex(IndexBackend):
             missing = field_names() - _schema_fields(self.path)
             if missing:
                 raise IndexUnavailable(f"the index at {self.path} was built by an older version "
-                                       f"(missing fields {sorted(missing)}); delete it and reindex")
+                                       f"(missing fields {sorted(missing)}); stop every Earful process "
+                                       "that writes to it and run `earful index migrate` to rebuild it")
             return index
         if not self.writable:
             raise IndexUnavailable(f"no index at {self.path}; start the writer (earful run) first")
