@@ -154,12 +154,13 @@ class EmbeddedIndex(IndexBackend):
 
     def _hits(self, searcher: tantivy.Searcher, result: Any, request: SearchRequest) -> list[SearchHit]:
         relevance = request.sort == "relevance"
-        generators = self._snippet_generators(searcher, request) if result.hits else {}
+        found = result.hits  # the binding builds a new list on every access
+        generators = self._snippet_generators(searcher, request) if found else {}
+        # Read in store order: neighbouring documents share a compressed block.
+        in_order = sorted(range(len(found)), key=lambda i: _store_order(found[i][1]))
+        docs = {i: searcher.doc(found[i][1]) for i in in_order}
         hits = []
-        # Read in store order: neighbouring documents share a compressed block (about 2x faster).
-        in_order = sorted(range(len(result.hits)), key=lambda i: _store_order(result.hits[i][1]))
-        docs = dict(zip(in_order, (searcher.doc(result.hits[i][1]) for i in in_order)))
-        for position, (value, _) in enumerate(result.hits):
+        for position, (value, _) in enumerate(found):
             mention = from_document(docs[position])
             hit = SearchHit(mention=mention, score=float(value) if relevance else None)
             if generators:

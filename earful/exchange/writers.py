@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
 
 from earful.exchange.columns import COLUMNS, flatten
@@ -41,7 +40,7 @@ def _cell(value: object) -> str:
 def ndjson_lines(mentions: Iterable[Mention]) -> Iterator[str]:
     """One JSON object (the whole mention) and a newline per mention, UTF-8 text unescaped."""
     for mention in mentions:
-        yield json.dumps(mention.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"
+        yield mention.model_dump_json() + "\n"  # compact, UTF-8 as is
 
 
 def csv_lines(mentions: Iterable[Mention]) -> Iterator[str]:

@@ -29,7 +29,7 @@ from search.base import IndexBackend, SearchFilters, SearchRequest
 
 Background = Literal["previous", "all"]
 SAMPLE_SIZE = 300  # the background sample is two thirds of it: it only ranks candidates
-CANDIDATES = 30
+CANDIDATES = 24
 ENGINE_CANDIDATES = 20  # more, from the backend's own significant-terms search where it has one
 ID_BUCKETS = 256  # two hex digits of the id
 
