@@ -23,14 +23,18 @@ LIST_SEPARATOR = "|"
 _NESTED = ("sentiment", "rating", "engagement")
 
 
+_PATHS = [(column, *column.partition(".")[::2]) for column in COLUMNS]
+
+
 def flatten(mention: Mention) -> dict[str, Any]:
     """Column -> value (None for missing) for one mention."""
     data = mention.model_dump(mode="json")
     row: dict[str, Any] = {}
-    for column in COLUMNS:
-        head, _, tail = column.partition(".")
-        value = (data.get(head) or {}).get(tail) if tail else data.get(head)
-        row[column] = LIST_SEPARATOR.join(value) if isinstance(value, list) else value
+    for column, head, tail in _PATHS:
+        value = data.get(head)
+        if tail:
+            value = value.get(tail) if value else None
+        row[column] = LIST_SEPARATOR.join(value) if type(value) is list else value
     return row
 
 

@@ -30,6 +30,8 @@ def restore(cell: str) -> str:
 def _cell(value: object) -> str:
     if value is None:
         return ""
+    if type(value) is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
