@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from earful.models import Mention
+from workers.services import ServiceHealth
 
 
 class MentionItem(Mention):
@@ -55,3 +56,5 @@ class Health(BaseModel):
     version: str
     mentions: int | None = None
     detail: str | None = None
+    services: list[ServiceHealth] = Field(default_factory=list,
+                                          description="this process's background services and their state")

@@ -10,13 +10,11 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Query
 
 from api.deps import StateDep
-from api.params import parse_query, parse_time, parse_zone, split_list
-from earful.errors import BadRequest
-from earful.query import And, Node
-from earful.saved_searches import SavedSearch, SavedSearches
+from earful.params import parse_zone
+from earful.query import Node
+from earful.saved_searches import SavedSearches
 from search.base import SearchFilters
-
-SENTIMENTS = {"positive", "neutral", "negative", "unscored"}
+from search.filters import resolve
 
 
 @dataclass
@@ -29,33 +27,6 @@ class Scope:
         """[since, until): the filters' bounds, else ``default`` back from now."""
         until = self.filters.until or datetime.now(timezone.utc)
         return self.filters.since or until - default, until
-
-
-def resolve(saved: SavedSearch | None, *, q: str | None = None, brand: list[str] | None = None,
-            source: list[str] | None = None, lang: list[str] | None = None, sentiment: list[str] | None = None,
-            since: str | None = None, until: str | None = None,
-            include_duplicates: bool | None = None) -> tuple[Node | None, SearchFilters]:
-    """A saved search's query and filters, each filter replaced by the one given, the queries ANDed.
-
-    Relative times (``7d``) are resolved now, so a saved "last 7 days" always means the last 7 days.
-    """
-    base = saved.filters if saved else None
-    filters = SearchFilters(
-        brands=split_list(brand) or (base.brand if base else []),
-        sources=split_list(source) or (base.source if base else []),
-        langs=split_list(lang) or (base.lang if base else []),
-        sentiments=split_list(sentiment) or (base.sentiment if base else []),
-        since=parse_time(since or (base.since if base else None), "since"),
-        until=parse_time(until or (base.until if base else None), "until"),
-        include_duplicates=bool(include_duplicates if include_duplicates is not None
-                                else base.include_duplicates if base else False))
-    unknown = set(filters.sentiments) - SENTIMENTS
-    if unknown:
-        raise BadRequest(f"sentiment={sorted(unknown)[0]!r} is unknown; use one of {', '.join(sorted(SENTIMENTS))}")
-    if filters.since and filters.until and filters.since >= filters.until:
-        raise BadRequest("since must be earlier than until")
-    queries = [n for n in (parse_query(saved.q) if saved else None, parse_query(q)) if n is not None]
-    return (queries[0] if len(queries) == 1 else And(tuple(queries)) if queries else None), filters
 
 
 def scope(

@@ -33,7 +33,7 @@ from search.analytics.compare import compare  # noqa: E402
 from search.analytics.themes import ThemeQuery, themes  # noqa: E402
 from search.base import SearchFilters  # noqa: E402
 from search.embedded import EmbeddedIndex  # noqa: E402
-from search.schema import tokenize  # noqa: E402
+from search.fields import tokenize  # noqa: E402
 
 
 def window(rng: random.Random, days: int) -> tuple[datetime, datetime]:

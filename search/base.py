@@ -10,11 +10,11 @@ from typing import Any, Literal
 
 from earful.models import Mention
 from earful.query import Node
+from earful.query.fields import QUERY_FIELDS
 
 Sort = Literal["relevance", "newest", "oldest"]
 
-# Fields a query string may name, besides the default title+text search.
-QUERY_FIELDS = frozenset({"title", "text", "site", "author", "lang", "brand", "source", "sentiment"})
+__all__ = ["QUERY_FIELDS", "IndexBackend", "SearchFilters", "SearchHit", "SearchRequest", "SearchResult", "Sort"]
 
 
 @dataclass

@@ -17,7 +17,7 @@ from earful.models import Mention
 from earful.query import Node
 from search import cursor as cursors
 from search.base import IndexBackend, SearchFilters, SearchRequest
-from search.schema import sort_key
+from search.fields import sort_key
 
 PAGE = 500
 WINDOW = 20_000

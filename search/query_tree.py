@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 from earful.errors import BadRequest
 from earful.query.ast import And, Near, Node, Not, Or, Phrase, Term
 from search.base import SearchFilters
-from search.schema import normalize_site
+from search.fields import normalize_site
 
 Q = TypeVar("Q")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 from urllib.parse import urlsplit
 
-from crawlers.ratings import normalize_rating
+from crawlers.reviews.ratings import normalize_rating
 from earful.errors import BadRequest
 from earful.exchange.columns import is_export_header, to_mention
 from earful.exchange.mapping import GENERIC, ColumnMapping, pick

@@ -3,35 +3,23 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from earful.errors import EarfulError
 from earful.models import Mention, RawMention
+from earful.rules import BrandMatcher
 from search.base import IndexBackend
 from workers.language import LanguageDetector, choose_language
 from workers.normalize import content_hash, normalize
-from workers.rules import BrandMatcher
-from workers.sentiment import SentimentRouter, is_pending
+from workers.sentiment import SentimentRouter, is_pending, scoring_input
 from workers.stats import RunStats
+from workers.writes import WRITE_LOCK
 
 if TYPE_CHECKING:
-    from workers.refine import RefineQueue
+    from workers.refine.queue import RefineQueue
 
 logger = logging.getLogger(__name__)
-
-# Held around read-compare-write of stored mentions, so the refiner never overwrites a newer
-# version written by the processor in the same process.
-WRITE_LOCK = threading.RLock()
-
-
-def scoring_input(mentions: Sequence[Mention]) -> tuple[list[tuple[str | None, str]], list[float | None]]:
-    """What the sentiment router scores: (lang, title + text) and the 0..1 rating, if any."""
-    items = [(m.lang, f"{m.title}\n{m.text}") for m in mentions]
-    stars = [m.rating.normalized if m.rating is not None else None for m in mentions]
-    return items, stars
-
 
 class Processor:
     """Turns collected RawMentions into stored Mentions. Safe to re-run on the same input."""

@@ -9,25 +9,13 @@ from fastapi import APIRouter, Query
 
 from api.analytics_schemas import BrandCompare, BrandTotals, Change, CompareBucket, CompareOut, Rated
 from api.deps import ConfigDep, IndexDep
-from api.params import split_list
 from api.scope import ScopeDep, ZoneDep
-from earful.config import AppConfig
-from earful.errors import BadRequest
-from search.analytics.compare import BrandSeries, compare
+from earful.params import split_list
+from search.analytics.compare import BrandSeries, brands_to_compare, compare
 from search.trends import Interval
 
 router = APIRouter(tags=["compare"])
 DEFAULT_SPAN = {"hour": timedelta(hours=48), "day": timedelta(days=30), "week": timedelta(weeks=26)}
-
-
-def brands_to_compare(brands: list[str], brand: list[str], config: AppConfig) -> list[str]:
-    """The brands named, else the brand given and its configured competitors."""
-    if brands:
-        return brands
-    if len(brand) == 1:
-        found = config.brand(brand[0])
-        return [brand[0], *(found.competitors if found else [])]
-    raise BadRequest("name the brands to compare: brands=acme,globex (or brand=acme for it and its competitors)")
 
 
 def _change(now: BrandTotals, before: BrandTotals) -> Change:

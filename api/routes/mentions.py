@@ -8,16 +8,11 @@ from fastapi import APIRouter, Query
 
 from api.deps import IndexDep
 from api.schemas import MentionItem, MentionPage
-from api.scope import ScopeDep, resolve
-from search.base import SearchFilters, SearchRequest
+from api.scope import ScopeDep
+from search.base import SearchRequest
 
 router = APIRouter(tags=["mentions"])
 MAX_LIMIT = 500
-
-
-def build_filters(brand: list[str] | None, source: list[str] | None, lang: list[str] | None,
-                  sentiment: list[str] | None, since: str | None, until: str | None) -> SearchFilters:
-    return resolve(None, brand=brand, source=source, lang=lang, sentiment=sentiment, since=since, until=until)[1]
 
 
 @router.get("/mentions", response_model=MentionPage)

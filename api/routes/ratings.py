@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 
 from api.analytics_schemas import RatingBucketOut, RatingSeriesOut, RatingsOut
 from api.deps import IndexDep
-from api.params import split_list
 from api.scope import ScopeDep, ZoneDep
+from earful.params import split_list
 from search.analytics.ratings import rated_sites, rating_series
 from search.trends import Interval
 

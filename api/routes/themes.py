@@ -10,19 +10,10 @@ from fastapi import APIRouter, Query
 from api.analytics_schemas import Sentiments, ThemeOut, ThemesOut
 from api.deps import ConfigDep, IndexDep
 from api.scope import ScopeDep, ZoneDep
-from earful.config import AppConfig
-from earful.themes import TermExtractor, rule_exclusions
-from search.analytics.themes import Background, ThemeQuery, background_filters, themes
-from search.schema import tokenize
+from search.analytics.themes import Background, ThemeQuery, background_filters, extractor_for, themes
 
 router = APIRouter(tags=["themes"])
 MAX_SIZE = 50
-
-
-def extractor_for(config: AppConfig) -> TermExtractor:
-    """Theme terms without the configured brands' names and rule words."""
-    names = [n for b in config.brands for n in (b.id, b.name)]
-    return TermExtractor(rule_exclusions([b.rule for b in config.brands], names), tokenize=tokenize)
 
 
 def theme_query(term: str) -> str:

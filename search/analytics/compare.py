@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from earful.config import AppConfig
 from earful.errors import BadRequest
 from earful.query import Node
 from search.analytics.series import SeriesBucket, Tally, series, totals
@@ -32,6 +33,16 @@ class Comparison:
     until: datetime
     previous_since: datetime
     brands: list[BrandSeries]
+
+
+def brands_to_compare(brands: list[str], brand: list[str], config: AppConfig) -> list[str]:
+    """The brands named, else the brand given and its configured competitors."""
+    if brands:
+        return brands
+    if len(brand) == 1:
+        found = config.brand(brand[0])
+        return [brand[0], *(found.competitors if found else [])]
+    raise BadRequest("name the brands to compare: brands=acme,globex (or brand=acme for it and its competitors)")
 
 
 def share(part: int, whole: int) -> float | None:

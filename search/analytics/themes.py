@@ -21,11 +21,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from earful.config import AppConfig
 from earful.models import Mention
 from earful.query.ast import And, Node, Or, Term
-from earful.themes import TermCounts, TermExtractor, ThemeCounts, jlh, ranked
+from earful.themes import TermCounts, TermExtractor, ThemeCounts, jlh, ranked, rule_exclusions
 from search.analytics.series import LABEL_TERMS, Tally
 from search.base import IndexBackend, SearchFilters, SearchRequest
+from search.fields import tokenize
 
 Background = Literal["previous", "all"]
 SAMPLE_SIZE = 300  # the background sample is two thirds of it: it only ranks candidates
@@ -84,6 +86,12 @@ class ThemeQuery:
     compare_to: Background = "previous"
     size: int = 10
     min_count: int | None = None  # default: 3 (Elasticsearch's), 2 for a foreground under 50
+
+
+def extractor_for(config: AppConfig) -> TermExtractor:
+    """Theme terms without the configured brands' names and rule words, tokenised as the index does."""
+    names = [n for b in config.brands for n in (b.id, b.name)]
+    return TermExtractor(rule_exclusions([b.rule for b in config.brands], names), tokenize=tokenize)
 
 
 def with_query(query: Node | None, node: Node) -> Node:

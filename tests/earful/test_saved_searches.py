@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from earful.errors import BadRequest
 from earful.saved_searches import PREFIX, SavedFilters, SavedSearches, SavedSearchIn
 from earful.state import SQLiteStateStore, StateStore
-from earful.state_redis import RedisStateStore
+from earful.state.redis_store import RedisStateStore
 
 
 @pytest.fixture(params=["sqlite", "redis"])

@@ -31,10 +31,15 @@ def test_export_holds_one_page(tmp_path: Path) -> None:
     index.upsert([article(rng, n) for n in range(N)])
     live: list[int] = []
 
+    def alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, Mention) for o in gc.get_objects())
+
+    before = alive()  # other tests' mentions may live in this process
+
     def watched() -> object:
         for batch in export.pages(index, None, SearchFilters(), page=PAGE):
-            gc.collect()
-            live.append(sum(isinstance(o, Mention) for o in gc.get_objects()))
+            live.append(alive() - before)
             yield from batch
 
     for writer in (ndjson_lines, csv_lines):

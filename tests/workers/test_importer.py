@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from cli.demo.corpus import CORPUS as DEMO
+from cli.demo.feeds import demo_config
 from earful.config import AppConfig, parse_config
-from earful.demo.corpus import CORPUS as DEMO
-from earful.demo.feeds import demo_config
 from earful.exchange.readers import Problem
 from earful.exchange.writers import csv_lines, ndjson_lines
 from earful.models import RawMention
 from earful.query import parse
+from earful.rules import BrandMatcher
 from search import export
 from search.base import IndexBackend, SearchFilters, SearchRequest
 from search.embedded import EmbeddedIndex
@@ -24,7 +25,6 @@ from search.trends import trend
 from workers.importer import RowReader, file_format, import_stream
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
-from workers.rules import BrandMatcher
 from workers.sentiment import default_router
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)

@@ -21,17 +21,17 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
+from cli.demo.corpus import CORPUS as DEMO
+from cli.demo.feeds import demo_config
 from earful.config import parse_config
-from earful.demo.corpus import CORPUS as DEMO
-from earful.demo.feeds import demo_config
 from earful.models import Mention, RawMention
+from earful.rules import BrandMatcher
 from search.base import IndexBackend, SearchFilters, SearchRequest
 from search.elasticsearch import ElasticsearchIndex
+from search.elasticsearch.mapping import IndexNames
 from search.embedded import EmbeddedIndex
-from search.es_mapping import IndexNames
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
-from workers.rules import BrandMatcher
 from workers.sentiment import default_router
 
 from ..conftest import CORPUS

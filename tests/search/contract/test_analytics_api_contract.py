@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from cli.demo.feeds import demo_config
 from earful.config import parse_config
-from earful.demo.feeds import demo_config
 from earful.models import Mention
 from earful.settings import Settings
 from earful.state import SQLiteStateStore

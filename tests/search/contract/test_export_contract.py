@@ -10,7 +10,7 @@ from earful.errors import BadRequest
 from earful.query.ast import Term
 from search import export
 from search.base import IndexBackend, SearchFilters
-from search.schema import sort_key
+from search.fields import sort_key
 
 from .analytics_corpus import START, corpus
 

@@ -10,7 +10,7 @@ from earful.query import parse
 from earful.themes import TermExtractor, rule_exclusions
 from search.analytics.themes import ThemeQuery, themes
 from search.base import IndexBackend, SearchFilters
-from search.schema import tokenize
+from search.fields import tokenize
 
 from .analytics_corpus import START, corpus
 
