@@ -260,7 +260,7 @@ class ElasticsearchIndex(IndexBackend):
 
     def significant_terms(self, query: Node | None, foreground: SearchFilters, background: SearchFilters, *,
                           exclude: Sequence[str], size: int, sample_size: int, min_count: int) -> list[str]:
-        """Elasticsearch's significant_text over a sample of the foreground (search/es_significant.py)."""
+        """Elasticsearch's significant_text over a sample of the foreground (search/elasticsearch/significant.py)."""
         if not self._significant_text:
             return []
         body = significant_text_request(combine(query, foreground), combine(query, background),
