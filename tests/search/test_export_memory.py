@@ -14,7 +14,7 @@ from search import export
 from search.base import SearchFilters
 from search.embedded import EmbeddedIndex
 
-N, PAGE = 3000, 100
+N, PAGE = 6000, 100
 WORDS = "outage refund signal network billing support price coverage store plan data roaming".split()
 
 
