@@ -56,3 +56,22 @@ def test_a_value_from_another_version_is_skipped(state: StateStore) -> None:
     state.set(PREFIX + "old", {"name": "old", "filters": {"colour": "red"}})
     saved = SavedSearches(state)
     assert saved.list() == [] and saved.get("old") is None
+
+
+def test_a_saved_search_resolves_to_a_query_and_filters_at_each_use(state: StateStore) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from earful.query import And, Term
+    from search.filters import resolve, saved_search_scope
+
+    saved = SavedSearches(state)
+    saved.create(SavedSearchIn(name="acme-week", q="refund*", filters=SavedFilters(brand=["acme"], since="7d",
+                                                                                      sentiment=["negative"])))
+    query, filters = saved_search_scope(state, "acme-week")
+    assert query == Term("refund", prefix=True)
+    assert filters.brands == ["acme"] and filters.sentiments == ["negative"] and filters.since is not None
+    assert abs(filters.since - (datetime.now(timezone.utc) - timedelta(days=7))) < timedelta(seconds=30)
+    narrowed_query, narrowed = resolve(saved.require("acme-week"), q="outage", brand=["globex"])
+    assert narrowed_query == And((Term("refund", prefix=True), Term("outage"))) and narrowed.brands == ["globex"]
+    with pytest.raises(BadRequest, match="no saved search"):
+        saved_search_scope(state, "gone")
