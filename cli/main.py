@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "index",
     "evaluate",
     "refine",
+    "analytics",
+    "exchange",
 )
 
 

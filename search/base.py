@@ -11,6 +11,7 @@ from typing import Any, Literal
 from earful.models import Mention
 from earful.query import Node
 from earful.query.fields import QUERY_FIELDS
+from search import cursor as cursors
 
 Sort = Literal["relevance", "newest", "oldest"]
 
@@ -57,6 +58,12 @@ class SearchResult:
 class IndexBackend(ABC):
     """Where mentions live. Writes are upserts by id; reads see every committed write."""
 
+    signer: cursors.Signer = cursors.Signer()  # each backend signs with the installation's key
+
+    def time_cursor(self, sort: Sort, after: int) -> str:
+        """A cursor that goes on after ``sort_key`` ``after`` in a time sort (for resuming an export)."""
+        return cursors.encode(cursors.Cursor(sort, after), self.signer)
+
     @abstractmethod
     def upsert(self, mentions: Sequence[Mention]) -> int:
         """Store (or replace, by id) and commit; returns how many were written."""
@@ -86,6 +93,14 @@ class IndexBackend(ABC):
     @abstractmethod
     def count(self, query: Node | None = None, filters: SearchFilters | None = None) -> int:
         """How many mentions match."""
+
+    def significant_terms(self, query: Node | None, foreground: SearchFilters, background: SearchFilters, *,
+                          exclude: Sequence[str], size: int, sample_size: int, min_count: int) -> list[str]:
+        """Words far more frequent in the foreground, when the engine finds them itself; none by default.
+
+        Only candidates: callers count and score them the same way on every backend.
+        """
+        return []
 
     def close(self) -> None:
         """Release files or connections."""
