@@ -40,3 +40,6 @@ def drop_validation_responses(spec: dict[str, Any]) -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     return spec
+
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _error("nothing has that name")}
