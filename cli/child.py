@@ -9,35 +9,29 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from cli.helpers import load_settings, say
-from earful.errors import ConfigError, EarfulError
+from cli.helpers import configure_logging, load_settings, reported
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    spec = json.loads((argv if argv is not None else sys.argv[1:])[0])
+    configure_logging(bool(spec.get("verbose")))
+    fd = os.environ.pop("EARFUL_HEALTH_FD", None)
+    parent = int(os.environ.pop("EARFUL_PARENT_PID", os.getppid()))
+    return reported(lambda: _run(spec, int(fd) if fd else None, parent))
+
+
+def _run(spec: dict[str, Any], health_fd: int | None, parent: int) -> int:
     from cli.roles import RoleContext, run_role
     from workers.services import watch_parent
 
-    spec = json.loads((argv if argv is not None else sys.argv[1:])[0])
-    logging.basicConfig(level=logging.DEBUG if spec.get("verbose") else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    fd = os.environ.pop("EARFUL_HEALTH_FD", None)
-    parent = int(os.environ.pop("EARFUL_PARENT_PID", os.getppid()))
-    try:
-        ctx = RoleContext(spec["role"], load_settings(), argparse.Namespace(**spec["options"]), group=spec["group"])
-        watch_parent(parent, lambda: ctx.supervisor.stop() if ctx.supervisor else os._exit(1))
-        return run_role(ctx, health_fd=int(fd) if fd else None)
-    except ConfigError as exc:
-        say(f"config error: {exc}")
-        return 2
-    except EarfulError as exc:
-        say(f"error: {exc}")
-        return 1
+    ctx = RoleContext(spec["role"], load_settings(), argparse.Namespace(**spec["options"]), group=spec["group"])
+    watch_parent(parent, lambda: ctx.supervisor.stop() if ctx.supervisor else os._exit(1))
+    return run_role(ctx, health_fd=health_fd)
 
 
 if __name__ == "__main__":

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
 from pydantic import ValidationError
 
-from earful.errors import ConfigError
+from earful.errors import ConfigError, EarfulError
 from earful.settings import Settings
 
 
@@ -52,3 +53,24 @@ def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def reported(command: Callable[[], int]) -> int:
+    """Run ``command``; Earful's errors (and missing files) become one line and an exit code, never a traceback."""
+    try:
+        return int(command())
+    except ConfigError as exc:
+        say(f"config error: {exc}")
+        return 2
+    except EarfulError as exc:
+        say(f"error: {exc}")
+        return 1
+    except OSError as exc:  # a file or directory Earful needs: say which
+        say(f"error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
+        return 1

@@ -9,9 +9,8 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from cli.helpers import load_settings, say, stop_on_signals
+from cli.helpers import configure_logging, load_settings, reported, say, stop_on_signals
 from earful import __version__
-from earful.errors import ConfigError, EarfulError
 
 logger = logging.getLogger("earful")
 
@@ -164,20 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(args.verbose)
     try:
-        return int(args.func(args))
-    except ConfigError as exc:
-        say(f"config error: {exc}")
-        return 2
-    except EarfulError as exc:
-        say(f"error: {exc}")
-        return 1
-    except OSError as exc:  # a file or directory Earful needs: say which, not a traceback
-        say(f"error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
-        return 1
+        return reported(lambda: args.func(args))
     except KeyboardInterrupt:
         say("stopped")
         return 130

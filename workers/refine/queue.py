@@ -98,23 +98,22 @@ class SQLiteRefineQueue(RefineQueue):
         conn.execute("COMMIT")
 
     def add(self, ids: Sequence[str]) -> None:
-        if not ids:
-            return
-        now = time.time()
-        with self._lock, self._transaction() as conn:
-            conn.executemany(
-                "INSERT INTO refine (id, queued_at, leased_until, held) VALUES (?, ?, 0, 0) "
-                "ON CONFLICT(id) DO UPDATE SET leased_until = 0, held = 0", [(i, now) for i in dict.fromkeys(ids)])
+        self._put(ids, hold=False)
 
     def hold(self, ids: Sequence[str]) -> None:
+        self._put(ids, hold=True)
+
+    def _put(self, ids: Sequence[str], *, hold: bool) -> None:
+        """Insert or update ids: takeable now (leased_until 0), or held until the hold runs out."""
         if not ids:
             return
         now = time.time()
+        until = now + HOLD_SECONDS if hold else 0
         with self._lock, self._transaction() as conn:
             conn.executemany(
-                "INSERT INTO refine (id, queued_at, leased_until, held) VALUES (?, ?, ?, 1) "
-                "ON CONFLICT(id) DO UPDATE SET leased_until = excluded.leased_until, held = 1",
-                [(i, now, now + HOLD_SECONDS) for i in dict.fromkeys(ids)])
+                "INSERT INTO refine (id, queued_at, leased_until, held) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET leased_until = excluded.leased_until, held = excluded.held",
+                [(i, now, until, int(hold)) for i in dict.fromkeys(ids)])
 
     def take(self, limit: int) -> list[str]:
         now = time.time()
