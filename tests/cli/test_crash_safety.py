@@ -85,3 +85,31 @@ def test_repeated_kills_then_a_clean_run_store_each_mention_once(tmp_path: Path,
                            timeout=300)
     assert again.returncode == 0, again.stderr
     assert _stored(tmp_path / "data") == (N, N)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("trigger", "delay"), [
+    (PARSED, 0.3),  # while the batch is written (ids held in the refine queue)
+    ("[1/1]", 0.0),  # indexed with provisional scores, refiner not started
+    ("refining sentiment", 0.0),  # the refiner has just taken its first batch
+    ("refining sentiment", 2.0),  # in the middle of refining
+])
+def test_no_mention_stays_pending_after_a_kill(tmp_path: Path, earful_command: str, trigger: str,
+                                              delay: float) -> None:
+    from workers.sentiment import is_pending
+
+    with feed_server(big_feed(40, words_per_item=30)) as server:
+        env = _env(tmp_path, server.url)
+        del env["EARFUL_SENTIMENT_SCORERS"]  # the default: e5 refines in the background
+        run_and_kill([earful_command, "collect", "--once"], env, trigger, delay, tmp_path / "killed.log")
+        again = subprocess.run([earful_command, "collect", "--once"], env=env, capture_output=True, text=True,
+                               timeout=600)
+    assert again.returncode == 0, again.stderr
+    index = EmbeddedIndex(tmp_path / "data" / "index", writable=False)
+    try:
+        stored = index.search(SearchRequest(filters=SearchFilters(include_duplicates=True), limit=500,
+                                            highlight=False)).hits
+    finally:
+        index.close()
+    assert len(stored) == 40
+    assert not [hit.mention.id for hit in stored if is_pending(hit.mention.sentiment)]

@@ -14,7 +14,9 @@ from pathlib import Path
 from earful.settings import Settings
 
 LEASE_SECONDS = 60.0  # a batch taken by a refiner that died is handed out again after this
-HOLD_SECONDS = 300.0  # ids held for a batch being written become takeable after this if its writer died
+# Ids held for a batch being written become takeable after this if its writer died. A hold that runs
+# out while the batch is still being written costs nothing: the writer adds the ids again once written.
+HOLD_SECONDS = 60.0
 
 
 class RefineQueue(ABC):
@@ -49,7 +51,7 @@ class RefineQueue(ABC):
         """How many ids wait (taken ones included)."""
 
     def recover(self) -> None:  # noqa: B027 - optional hook
-        """Called when the only refiner starts: leases of a refiner that died are handed out again now."""
+        """Called when the only refiner starts: what a dead process leased or held is handed out again now."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources."""
@@ -141,8 +143,9 @@ class SQLiteRefineQueue(RefineQueue):
             conn.executemany("UPDATE refine SET leased_until = 0 WHERE id = ? AND held = 0", [(i,) for i in ids])
 
     def recover(self) -> None:
+        # Held ids too: a writer in this process adds its ids again after writing them.
         with self._lock, self._transaction() as conn:
-            conn.execute("UPDATE refine SET leased_until = 0 WHERE held = 0 AND leased_until > 0")
+            conn.execute("UPDATE refine SET leased_until = 0, held = 0 WHERE leased_until > 0")
 
     def pending(self) -> int:
         with self._lock:
