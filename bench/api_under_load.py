@@ -135,7 +135,7 @@ def main() -> None:
 
     shutil.rmtree(args.dir, ignore_errors=True)
     print(f"building {args.n:,} mentions in {args.dir}")
-    corpus.build(args.dir / "data" / "index", args.n)
+    corpus.build(args.dir / "data" / "index", corpus.mentions(args.n), args.n)
     feeds = Feeds(args.items)
     threading.Thread(target=feeds.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{feeds.server_address[1]}"

@@ -37,14 +37,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Group:
-    """Services that run together in a child process of the role's process."""
+    """Services that run together in a child process of the role's process (``nice``: its CPU priority
+    below the parent's, so background work yields to the parent when both want a core)."""
 
     name: str
     services: tuple[str, ...]
+    nice: int = 0
 
 
 ROLES: dict[str, tuple[str | Group, ...]] = {
-    "run": (Group("collect", ("scheduler", "refiner")), "api"),
+    "run": (Group("collect", ("scheduler", "refiner"), nice=10), "api"),
     "serve": ("api",),
     "scheduler": ("scheduler",),
     "worker": ("rq-worker", "rq-upkeep", "refiner"),
@@ -175,7 +177,7 @@ def _group(ctx: RoleContext, group: Group) -> Service:
     """The group as one service of the parent: a child process running ``python -m cli.child``."""
     spec = {"role": ctx.role, "group": group.name, "options": vars(ctx.options), "verbose": _verbose(ctx)}
     command = [sys.executable, "-m", "cli.child", json.dumps(spec, default=str)]
-    return ChildGroup(group.name, group.services, command)
+    return ChildGroup(group.name, group.services, command, nice=group.nice)
 
 
 def _verbose(ctx: RoleContext) -> bool:

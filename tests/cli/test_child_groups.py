@@ -162,3 +162,11 @@ def test_stopping_the_group_stops_the_child_with_sigterm(tmp_path: Path) -> None
     stop.set()
     runner.join(30)
     assert not runner.is_alive() and marker.read_text() == "term" and group.state == "stopped"
+
+
+def test_a_group_can_run_at_a_lower_cpu_priority(tmp_path: Path) -> None:
+    out = tmp_path / "nice"
+    code = f"import os; open({str(out)!r}, 'w').write(str(os.nice(0)))"
+    group = ChildGroup("background", ["one"], [sys.executable, "-c", code], nice=7)
+    group.serve(threading.Event())
+    assert int(out.read_text()) == os.nice(0) + 7

@@ -33,13 +33,15 @@ class ChildGroup(Service):
     """Runs ``command`` (a child that serves ``services`` and reports their health on fd ``HEALTH_FD``)."""
 
     def __init__(self, name: str, services: Sequence[str], command: Sequence[str], *,
-                 stop_timeout: float = 55.0, first_pause: float = 1.0) -> None:
+                 stop_timeout: float = 55.0, first_pause: float = 1.0, nice: int = 0) -> None:
+        """``nice``: the child's CPU priority below the parent's (0-19), so background work yields to it."""
         super().__init__()
         self.name = name
         self.services = list(services)
         self.command = list(command)
         self.stop_timeout = stop_timeout
         self.first_pause = first_pause
+        self.nice = nice
         self.process: subprocess.Popen[bytes] | None = None
         self.restarts: list[float] = []
         self._reported: list[ServiceHealth] = []
@@ -66,7 +68,7 @@ class ChildGroup(Service):
         read_end, write_end = os.pipe()
         env = {**os.environ, "EARFUL_HEALTH_FD": str(write_end), "EARFUL_PARENT_PID": str(os.getpid())}
         try:
-            self.process = subprocess.Popen(self.command, env=env, pass_fds=(write_end,), preexec_fn=end_with_parent)
+            self.process = subprocess.Popen(self.command, env=env, pass_fds=(write_end,), preexec_fn=self._prepare)
         finally:
             os.close(write_end)
         reader = threading.Thread(target=self._read_health, args=(os.fdopen(read_end, "rb"),),
@@ -79,6 +81,12 @@ class ChildGroup(Service):
             self._stop_child(self.process)
         reader.join(timeout=5)
         return self.process.wait()
+
+    def _prepare(self) -> None:
+        """In the child, before it runs: end with the parent, and step back on the CPU."""
+        end_with_parent()
+        if self.nice:
+            os.nice(self.nice)
 
     def _stop_child(self, process: subprocess.Popen[bytes]) -> None:
         process.send_signal(signal.SIGTERM)
