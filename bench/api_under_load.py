@@ -169,7 +169,8 @@ def main() -> None:
             child.cpu_percent(None)
         latencies = load(url, args.clients, args.seconds)
         busy = sum(child.cpu_percent(None) for child in children if child.is_running())
-        report("while collecting", latencies, args.seconds, f"; collecting process at {busy:.0f}% CPU")
+        note = f"; collecting process at {busy:.0f}% CPU" if children else "; collecting in the API's process"
+        report("while collecting", latencies, args.seconds, note)
         print(f"cores: {os.cpu_count()}, load average now {os.getloadavg()[0]:.1f}")
     finally:
         server.send_signal(signal.SIGTERM)
