@@ -68,7 +68,9 @@ def rescue_abandoned(connection: redis.Redis, queue_names: Sequence[str], state:
                 job = Job.fetch(job_id, connection=connection)
             except NoSuchJobError:
                 continue
-            if job.get_status() != JobStatus.STARTED or worker_alive(job.worker_name or "", state):
+            if not job.worker_name:  # started by a worker that did not say who it is: leave it to RQ
+                continue
+            if job.get_status() != JobStatus.STARTED or worker_alive(job.worker_name, state):
                 continue
             with connection.pipeline() as pipe:
                 registry.remove_executions(job, pipeline=pipe)
