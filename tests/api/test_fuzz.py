@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -78,7 +79,8 @@ def _schemathesis(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
                "--suppress-health-check", "all", "--no-color", *extra]
     env = {k: v for k, v in os.environ.items() if not k.startswith("EARFUL_")}
     env["SCHEMATHESIS_HOOKS"] = ""
-    return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+    with tempfile.TemporaryDirectory(prefix="earful-fuzz-") as workdir:  # its cache stays out of the checkout
+        return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env, cwd=workdir)
 
 
 def test_the_api_answers_as_its_schema_says(served: str) -> None:
