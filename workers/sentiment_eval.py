@@ -1,7 +1,8 @@
 """Scoring labelled sentiment data: accuracy, macro-F1 and binary accuracy, per language and overall.
 
 Rows are JSON objects with ``text``, ``lang`` and ``label`` (positive, negative or neutral; any
-other label, e.g. ``mixed``, is skipped and counted). Definitions:
+other label, e.g. ``mixed``, is skipped and counted), and optionally ``target``: the entity the
+label is about, as written in the text. Definitions:
 
 - accuracy: predicted label == gold label, over all scored rows (an ``unscored`` prediction is wrong);
 - macro-F1: the mean F1 over every class that occurs in the gold labels or the predictions;
@@ -22,6 +23,9 @@ from typing import Any
 
 from earful.errors import EarfulError
 from earful.models import Sentiment
+from workers.sentiment.router import SentimentRouter
+from workers.sentiment.scorers import TargetRequest
+from workers.sentiment.targets import from_text
 
 LABELS = ("positive", "negative", "neutral")
 Progress = Callable[[int, int], None]
@@ -36,6 +40,7 @@ class Row:
     text: str
     lang: str
     label: str
+    target: str | None = None  # the entity the label is about, as written in the text
 
 
 @dataclass
@@ -65,7 +70,9 @@ def read_rows(path: Path) -> tuple[list[Row], Counter[str]]:
         elif data.get("label") not in LABELS:
             skipped[f"label:{data.get('label')}"] += 1
         else:
-            rows.append(Row(text=data["text"], lang=str(data.get("lang") or "und"), label=data["label"]))
+            target = data.get("target")
+            rows.append(Row(text=data["text"], lang=str(data.get("lang") or "und"), label=data["label"],
+                            target=target if isinstance(target, str) and target.strip() else None))
     return rows, skipped
 
 
@@ -99,9 +106,26 @@ class EvalResult:
     by_lang: dict[str, dict[str, Any]]
     texts_per_s: float
     skipped: Counter[str] = field(default_factory=Counter)
+    targeted: int = 0  # rows scored toward their target
 
     def as_json(self) -> dict[str, Any]:
-        return {"overall": self.overall, "by_lang": self.by_lang, "texts_per_s": self.texts_per_s}
+        return {"overall": self.overall, "by_lang": self.by_lang, "texts_per_s": self.texts_per_s,
+                "targeted_rows": self.targeted}
+
+
+def score_rows(router: SentimentRouter, rows: Sequence[Row]) -> list[Sentiment]:
+    """Rows with a target are scored toward it as an article matching a brand is (the target
+    stands in for the brand's rule); the others whole, as a mention without brand words is."""
+    results: dict[int, Sentiment] = {}
+    targeted = [i for i, row in enumerate(rows) if row.target]
+    requests = [(rows[i].lang, TargetRequest(rows[i].text, [from_text(rows[i].target or "")], article=True))
+                for i in targeted]
+    for i, scored in zip(targeted, router.score_targets(requests), strict=True):
+        results[i] = scored[0].sentiment
+    whole = [i for i, row in enumerate(rows) if not row.target]
+    for i, sentiment in zip(whole, router.score([(rows[i].lang, rows[i].text) for i in whole]), strict=True):
+        results[i] = sentiment
+    return [results[i] for i in range(len(rows))]
 
 
 def _batches(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
@@ -126,4 +150,5 @@ def evaluate(rows: Sequence[Row], score: Callable[[Sequence[Row]], Iterable[Sent
         by_lang.setdefault(row.lang, []).append(prediction)
     return EvalResult(overall=metrics(predictions),
                       by_lang={lang: metrics(p) for lang, p in sorted(by_lang.items())},
-                      texts_per_s=round(len(rows) / elapsed, 1) if elapsed else 0.0)
+                      texts_per_s=round(len(rows) / elapsed, 1) if elapsed else 0.0,
+                      targeted=sum(1 for row in rows if row.target))

@@ -36,7 +36,7 @@ def _row(name: str, m: dict[str, Any]) -> str:
 def cmd_eval_sentiment(args: argparse.Namespace) -> int:
     from earful.models import Sentiment
     from workers.sentiment import SentimentRouter, make_scorer, router_from_settings
-    from workers.sentiment_eval import Row, evaluate, read_rows
+    from workers.sentiment_eval import Row, evaluate, read_rows, score_rows
 
     settings = _settings()
     path = Path(args.file)
@@ -57,7 +57,7 @@ def cmd_eval_sentiment(args: argparse.Namespace) -> int:
         + (f" (skipped: {', '.join(f'{k} {v}' for k, v in sorted(skipped.items()))})" if skipped else ""))
 
     def score(batch: Sequence[Row]) -> list[Sentiment]:
-        return router.score([(row.lang, row.text) for row in batch])
+        return score_rows(router, batch)
 
     result = evaluate(rows, score, progress=_progress() if not args.quiet else None)
     if args.json:
@@ -67,7 +67,8 @@ def cmd_eval_sentiment(args: argparse.Namespace) -> int:
     for lang, m in result.by_lang.items():
         print(_row(lang, m))
     print(_row("overall", result.overall))
-    print(f"{result.texts_per_s:.1f} texts/s")
+    print(f"{result.texts_per_s:.1f} texts/s" + (f" ({result.targeted} rows scored toward their target)"
+                                                  if result.targeted else ""))
     return 0
 
 
@@ -79,8 +80,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sentiment = eval_sub.add_parser(
         "sentiment", help="sentiment accuracy per language on a labelled JSONL file",
         description="Rows: {\"text\", \"lang\", \"label\": positive|negative|neutral}; other labels are "
-                    "skipped and counted. Without --scorer: the configured per-language scorers "
-                    "(EARFUL_SENTIMENT_SCORERS), as `earful run` scores after refinement.")
+                    "skipped and counted. A row with a \"target\" (as written in the text) is scored toward "
+                    "it, as an article matching a brand is. Without --scorer: the configured per-language "
+                    "scorers (EARFUL_SENTIMENT_SCORERS), as `earful run` scores after refinement.")
     sentiment.add_argument("file", help="labelled JSONL file")
     sentiment.add_argument("--scorer", choices=SCORER_NAMES, help="evaluate one scorer for every language")
     sentiment.add_argument("--json", action="store_true", help="print the figures as one JSON object")
