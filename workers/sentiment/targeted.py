@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,11 +57,12 @@ def inside(spans: Sequence[Span], passage: Passage) -> tuple[Span, ...]:
     return tuple((s - passage.start, e - passage.start) for s, e in spans if passage.start <= s and e <= passage.end)
 
 
-def plan(text: str, targets: Sequence[Target], count: TokenCount, *, article: bool, lead: Passage,
-         extra: Callable[[Passage, Sequence[Span]], int] | None = None) -> list[TargetPlan]:
-    """One plan per target, in order; ``lead`` is the text's whole-text passage; ``extra``: what
+def plan(text: str, targets: Sequence[Target], count: TokenCount, *, article: bool,
+         lead: Callable[[], Passage], extra: Callable[[Passage, Sequence[Span]], int] | None = None
+         ) -> list[TargetPlan]:
+    """One plan per target, in order; ``lead`` gives the text's whole-text passage; ``extra``: what
     reading a passage costs besides its own tokens (its other views), given the target's spans in it."""
-    read_whole = not article and lead.text == text.strip()  # a short post, review or comment
+    read_whole = not article and lead().text == text.strip()  # a short post, review or comment
     found = [(target, target.find(text)) for target in targets]
     reading = [t.key for t, spans in found if spans and not read_whole][:MAX_TARGETS]
     share = MENTION_TOKENS // max(1, len(reading))
@@ -123,26 +125,32 @@ class TargetHead:
 
 def score_targets(scorer: E5Scorer, requests: Sequence[TargetRequest]) -> list[list[TargetScore]]:
     """Plans every request, embeds all passages at once, averages each target's passages."""
-    leads = [scorer.lead(request.text) for request in requests]
+    leads: dict[int, Passage] = {}
+
+    def lead_of(i: int) -> Passage:
+        if i not in leads:
+            leads[i] = scorer.lead(requests[i].text)
+        return leads[i]
+
     head = scorer.target
 
     def extra(passage: Passage, spans: Sequence[Span]) -> int:
         views = head.views(passage, spans)
         return sum(scorer.count_tokens(view) for name, view in zip(head.features, views) if name != "passage")
 
-    plans = [plan(r.text, r.targets, scorer.count_tokens, article=r.article, lead=lead, extra=extra)
-             for r, lead in zip(requests, leads, strict=True)]
+    plans = [plan(r.text, r.targets, scorer.count_tokens, article=r.article, lead=partial(lead_of, i),
+                  extra=extra) for i, r in enumerate(requests)]
     views = [view for ps in plans for p in ps for passage, spans in zip(p.passages, p.occurrences)
              for view in head.views(passage, spans)]
     probs = head.probs(scorer.embed(views)) if views else np.zeros((0, 3))
     whole_needed = [i for i, ps in enumerate(plans) if any(not p.targeted for p in ps)]
-    whole = dict(zip(whole_needed, scorer.score_read([leads[i].text for i in whole_needed])))
+    whole = dict(zip(whole_needed, scorer.score_read([lead_of(i).text for i in whole_needed])))
     out, row = [], 0
     for i, ps in enumerate(plans):
         scores = []
         for p in ps:
             if not p.targeted:
-                scores.append(TargetScore(p.key, whole[i], (leads[i],), False))
+                scores.append(TargetScore(p.key, whole[i], (lead_of(i),), False))
                 continue
             mean = probs[row:row + len(p.passages)].mean(axis=0)
             row += len(p.passages)
