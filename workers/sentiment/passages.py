@@ -114,13 +114,16 @@ def around(text: str, occurrences: Sequence[Span], count: TokenCount, *, budget:
     for start, end in occurrences:
         if left <= 0 or any(p.start <= start and end <= p.end for p in passages):
             continue
-        span = fit(text, sentence_around(text, start, end), (start, end), min(passage_tokens, left), count)
-        passage = Passage(text[span[0]:span[1]], *span)
-        if any(passage.text in p.text for p in passages):  # a sentence the text repeats
+        sentence, size = sentence_around(text, start, end), min(passage_tokens, left)
+        while True:  # the passage's other views must fit too: shrink it by what they overran
+            span = fit(text, sentence, (start, end), size, count)
+            passage = Passage(text[span[0]:span[1]], *span)
+            cost = count(passage.text) + (extra(passage) if extra else 0)
+            if cost <= left or size <= 4:
+                break
+            size = min(size, count(passage.text)) - max(2, cost - left)
+        if cost > left or any(passage.text in p.text for p in passages):  # too big, or a sentence repeated
             continue
-        cost = count(passage.text) + (extra(passage) if extra else 0)
-        if cost > left:
-            break
         passages.append(passage)
         left -= cost
     return passages

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from workers.sentiment.e5 import E5Scorer
 
 PASSAGE_TOKENS = 64  # the most one passage may be: a sentence, or the words around the target in it
-MENTION_TOKENS = 128  # the most one mention's targeted passages (and their windows) may be, all targets together
+MENTION_TOKENS = 96  # the most one mention's targeted passages (and their windows) may be, all targets together
 WHOLE_TOKENS = 128  # the most of a text read whole (tweets, reviews, comments fit: 99 % of them)
 MAX_TARGETS = 6  # targets read for their own passages; beyond, a target gets the whole-text score
 WINDOW_WORDS = 5  # the target's window: this many words on either side of it
