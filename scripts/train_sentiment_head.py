@@ -18,7 +18,6 @@ two minutes on two cores.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import sys
@@ -36,7 +35,7 @@ from earful.settings import SOCIAL_HEAD_LANGUAGES  # noqa: E402
 from workers.sentiment import SentimentRouter  # noqa: E402
 from workers.sentiment.e5 import E5Scorer, Head, own_head_path, shared_engine, text_for_embedding  # noqa: E402
 from workers.sentiment.embed_cache import EmbeddingCache, embedder_key  # noqa: E402
-from workers.sentiment.train_head import CLASSES, fit_logistic, train_head  # noqa: E402
+from workers.sentiment.train_head import CLASSES, fit_logistic, train_head, training_arguments  # noqa: E402
 from workers.sentiment_eval import Row, evaluate, read_rows  # noqa: E402
 
 VERSION = "1.0"
@@ -57,16 +56,8 @@ class CachedEmbeddings(E5Scorer):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("files", nargs="+", type=Path, help="labelled JSONL (text, lang, label)")
-    parser.add_argument("--c", type=float, default=3.0, help="inverse L2 strength (5-fold check: 1–10 within 0.01)")
-    parser.add_argument("--out", type=Path, default=None, help="default: the shipped head file")
-    parser.add_argument("--check", action="store_true", help="compare with the shipped head, write nothing")
-    parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold cross-validation, write nothing")
-    args = parser.parse_args()
-    missing = [str(path) for path in args.files if not path.is_file()]
-    if missing:
-        parser.error(f"not found: {', '.join(missing)} (the labelled sets are in ../shared/data/sentiment)")
+    args = training_arguments(__doc__ or "", "labelled JSONL (text, lang, label)", 3.0,
+                              "inverse L2 strength (5-fold check: 1–10 within 0.01)", "../shared/data/sentiment")
 
     scorer = CachedEmbeddings()
     if args.cv:

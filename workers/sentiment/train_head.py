@@ -8,6 +8,7 @@ machine-learning library. The head is saved in the same JSON layout as the senti
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -77,6 +78,21 @@ def balanced_weights(y: np.ndarray, classes: int = 3) -> np.ndarray:
     """Per-row weights that give every class the same total weight (a head without class priors)."""
     counts = np.bincount(y, minlength=classes).astype(np.float64)
     return np.asarray(len(y) / (classes * np.maximum(counts[y], 1.0)))
+
+
+def training_arguments(description: str, files_help: str, c: float, c_help: str, data: str) -> argparse.Namespace:
+    """The head-training scripts' command line: files, --c, --out, --check, --cv (files must exist)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="+", type=Path, help=files_help)
+    parser.add_argument("--c", type=float, default=c, help=c_help)
+    parser.add_argument("--out", type=Path, default=None, help="default: the shipped head file")
+    parser.add_argument("--check", action="store_true", help="compare with the shipped head, write nothing")
+    parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold cross-validation, write nothing")
+    args = parser.parse_args()
+    missing = [str(path) for path in args.files if not path.is_file()]
+    if missing:
+        parser.error(f"not found: {', '.join(missing)} (the labelled sets are in {data})")
+    return args
 
 
 def file_digest(path: Path) -> str:
