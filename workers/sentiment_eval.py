@@ -23,9 +23,6 @@ from typing import Any
 
 from earful.errors import EarfulError
 from earful.models import Sentiment
-from workers.sentiment.router import SentimentRouter
-from workers.sentiment.scorers import TargetRequest
-from workers.sentiment.targets import from_text
 
 LABELS = ("positive", "negative", "neutral")
 Progress = Callable[[int, int], None]
@@ -111,21 +108,6 @@ class EvalResult:
     def as_json(self) -> dict[str, Any]:
         return {"overall": self.overall, "by_lang": self.by_lang, "texts_per_s": self.texts_per_s,
                 "targeted_rows": self.targeted}
-
-
-def score_rows(router: SentimentRouter, rows: Sequence[Row]) -> list[Sentiment]:
-    """Rows with a target are scored toward it as an article matching a brand is (the target
-    stands in for the brand's rule); the others whole, as a mention without brand words is."""
-    results: dict[int, Sentiment] = {}
-    targeted = [i for i, row in enumerate(rows) if row.target]
-    requests = [(rows[i].lang, TargetRequest(rows[i].text, [from_text(rows[i].target or "")], article=True))
-                for i in targeted]
-    for i, scored in zip(targeted, router.score_targets(requests), strict=True):
-        results[i] = scored[0].sentiment
-    whole = [i for i, row in enumerate(rows) if not row.target]
-    for i, sentiment in zip(whole, router.score([(rows[i].lang, rows[i].text) for i in whole]), strict=True):
-        results[i] = sentiment
-    return [results[i] for i in range(len(rows))]
 
 
 def _batches(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:

@@ -19,18 +19,26 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from workers.sentiment import passages
-from workers.sentiment.head import Head
+from workers.sentiment.head import Head, own_head_path
 from workers.sentiment.passages import Passage, Span, TokenCount
 from workers.sentiment.scorers import ScorerUnavailable, TargetRequest, TargetScore
 from workers.sentiment.targets import Target
 
-if TYPE_CHECKING:
-    from workers.sentiment.e5 import E5Scorer
+
+class Reader(Protocol):
+    """What scoring toward targets needs of the e5 scorer."""
+
+    target: TargetHead
+
+    def count_tokens(self, text: str) -> int: ...
+    def lead(self, text: str) -> Passage: ...
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+    def score_read(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> list[float]: ...
 
 PASSAGE_TOKENS = 64  # the most one passage may be: a sentence, or the words around the target in it
 MENTION_TOKENS = 96  # the most one mention's targeted passages (and their windows) may be, all targets together
@@ -111,8 +119,6 @@ class TargetHead:
 
     @classmethod
     def load(cls, embedder: str) -> TargetHead:
-        from workers.sentiment.e5 import own_head_path
-
         return cls(json.loads(own_head_path("target").read_text(encoding="utf-8")), embedder)
 
     def views(self, passage: Passage, spans: Sequence[Span]) -> list[str]:
@@ -123,7 +129,7 @@ class TargetHead:
         return self.head.probs(embeddings.reshape(-1, embeddings.shape[1] * len(self.features)))
 
 
-def score_targets(scorer: E5Scorer, requests: Sequence[TargetRequest]) -> list[list[TargetScore]]:
+def score_targets(scorer: Reader, requests: Sequence[TargetRequest]) -> list[list[TargetScore]]:
     """Plans every request, embeds all passages at once, averages each target's passages."""
     leads: dict[int, Passage] = {}
 
