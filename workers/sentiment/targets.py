@@ -13,12 +13,11 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from earful.query.ast import And, Near, Node, Not, Or, Phrase, Term
+from earful.query.ast import Node, Term, text_leaves
 from earful.text import match_tokens, unfolded_pattern
 
 Span = tuple[int, int]
 MAX_OCCURRENCES = 64  # enough to choose passages from; a 1 MB text is not searched to its end for more
-_TEXT_FIELDS = (None, "title", "text")
 _CYRILLIC_ENDINGS = "аеиоуыэюяйь"  # dropped from an inflected Russian word to find its other forms
 
 
@@ -58,23 +57,13 @@ def _word_pattern(tokens: Sequence[str], prefix: bool) -> str:
 
 def _leaf_words(node: Node) -> Iterator[tuple[tuple[str, ...], bool]]:
     """(words, last word is a prefix) of every rule leaf that must occur in the title or text."""
-    if isinstance(node, Term):
-        if node.field in _TEXT_FIELDS:
-            yield (node.text,), node.prefix
-    elif isinstance(node, Phrase):
-        if node.field in _TEXT_FIELDS:
-            if node.slop:  # words anywhere in a window: each word is an occurrence of its own
-                yield from (((word,), False) for word in node.words)
-            else:
-                yield node.words, False
-    elif isinstance(node, Near):
-        yield from _leaf_words(node.left)
-        yield from _leaf_words(node.right)
-    elif isinstance(node, (And, Or)):
-        for child in node.children:
-            yield from _leaf_words(child)
-    elif not isinstance(node, Not):  # words a rule excludes are not the brand
-        raise TypeError(f"not a query node: {node!r}")
+    for leaf in text_leaves(node):
+        if isinstance(leaf, Term):
+            yield (leaf.text,), leaf.prefix
+        elif leaf.slop:  # words anywhere in a window: each word is an occurrence of its own
+            yield from (((word,), False) for word in leaf.words)
+        else:
+            yield leaf.words, False
 
 
 def _alternative(words: Sequence[str], prefix: bool, *, every_word: bool = False) -> str | None:
