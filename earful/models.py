@@ -33,6 +33,20 @@ class Sentiment(BaseModel):
     model: str | None = None  # name and version of the scorer that produced it
 
 
+class Passage(BaseModel):
+    """A part of the mention the scorer read: ``(title + "\n" + text)[start:end] == text``."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class BrandSentiment(Sentiment):
+    """The sentiment toward one brand, and the passages read for it (none while provisional)."""
+
+    passages: list[Passage] = Field(default_factory=list)
+
+
 class Rating(BaseModel):
     raw: str | None = None  # as written on the page ("4,9", "94")
     scale: float | None = None  # best possible value
@@ -73,7 +87,12 @@ class Mention(RawMention):
     """A processed mention, as stored in the index."""
 
     lang: str | None = None
-    sentiment: Sentiment = Field(default_factory=Sentiment)
+    sentiment: Sentiment = Field(default_factory=Sentiment)  # overall: see docs/sentiment.md
+    brand_sentiment: dict[str, BrandSentiment] = Field(default_factory=dict)  # brand id -> toward it
     content_hash: str = ""
     duplicate_of: str | None = None  # id of the first mention with the same text
     near_dup_of: str | None = None
+
+    def sentiment_toward(self, brand: str) -> Sentiment:
+        """The sentiment toward ``brand``; a mention scored before per-brand scores has its overall one."""
+        return self.brand_sentiment.get(brand) or self.sentiment

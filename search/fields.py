@@ -7,6 +7,7 @@ means the same on either.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timezone
 
 import tantivy
@@ -25,6 +26,11 @@ FLOAT_FIELDS = ("sentiment_score", "rating")  # rating: Rating.normalized, 0..1
 # which is what per-bucket mean sentiment in trends needs.
 INTEGER_FIELDS = ("sentiment_milli",)
 UNSIGNED_FIELDS = ("is_dup", "sort_key")
+# Per brand, an object keyed by brand id: ``brand_label.acme`` is the label toward Acme (keyword),
+# ``brand_milli.acme`` its score in thousandths (integer). Every brand of a mention has both.
+BRAND_LABEL, BRAND_MILLI = "brand_label", "brand_milli"
+BRAND_FIELDS = (BRAND_LABEL, BRAND_MILLI)
+_BRAND_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # earful.sources.SLUG: no dots, nothing to escape
 # The same chain as tantivy's "default" tokenizer, so query words split exactly as indexed words.
 ANALYZER = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
             .filter(tantivy.Filter.remove_long(40))
@@ -66,6 +72,32 @@ def normalized_rating(mention: Mention) -> float | None:
     return mention.rating.normalized if mention.rating is not None else None
 
 
+def is_brand_id(value: str) -> bool:
+    return _BRAND_ID.fullmatch(value) is not None
+
+
+def brand_label_field(brand: str) -> str:
+    """The keyword field holding the label toward ``brand`` (a brand id)."""
+    return f"{BRAND_LABEL}.{brand}"
+
+
+def brand_milli_field(brand: str) -> str:
+    """The integer field holding the score toward ``brand`` in thousandths."""
+    return f"{BRAND_MILLI}.{brand}"
+
+
+def brand_values(mention: Mention) -> tuple[dict[str, str], dict[str, int]]:
+    """Per brand of the mention: its label and score in thousandths (its overall ones when it has
+    no score of its own: a mention stored before per-brand scores)."""
+    labels: dict[str, str] = {}
+    millis: dict[str, int] = {}
+    for brand in dict.fromkeys(mention.brands):
+        if is_brand_id(brand):
+            toward = mention.sentiment_toward(brand)
+            labels[brand], millis[brand] = toward.label, sentiment_milli(toward.score)
+    return labels, millis
+
+
 # ES-side names callers may use for our flattened fields.
 FIELD_ALIASES = {"sentiment.label": "sentiment_label", "sentiment.score": "sentiment_score",
                  "brand": "brands", "sentiment": "sentiment_label", "rating.normalized": "rating"}
@@ -74,6 +106,9 @@ FIELD_ALIASES = {"sentiment.label": "sentiment_label", "sentiment.score": "senti
 def field_name(name: str) -> str:
     """Our field for an ES field name; BadRequest if there is none."""
     name = FIELD_ALIASES.get(name, name)
+    head, dot, brand = name.partition(".")
+    if dot and head in BRAND_FIELDS and is_brand_id(brand):
+        return name
     if name not in KEYWORD_FIELDS + TEXT_FIELDS + DATE_FIELDS + FLOAT_FIELDS + INTEGER_FIELDS + UNSIGNED_FIELDS:
         raise BadRequest(f"unknown field {name!r} in aggregation or filter")
     return name

@@ -15,6 +15,7 @@ from earful.errors import BadRequest
 from earful.query.ast import And, Near, Node, Not, Or, Phrase, Term
 from search.base import SearchFilters
 from search.fields import normalize_site
+from search.sentiment_scope import sentiment_fields
 
 Q = TypeVar("Q")
 
@@ -25,12 +26,13 @@ KEYWORD_QUERY_FIELDS = {"brand": ("brands",), "source": ("source", "source_name"
 
 
 def filter_terms(filters: SearchFilters) -> list[tuple[list[str], tuple[str, ...]]]:
-    """(distinct values, fields any of which may hold one) for each active exact filter."""
+    """(distinct values, fields any of which may hold one) for each active exact filter; sentiments
+    with brands are the labels toward those brands (search/sentiment_scope.py)."""
     out: list[tuple[list[str], tuple[str, ...]]] = []
     for values, fields in ((filters.brands, ("brands",)),
                            (filters.sources, ("source", "source_name")),
                            (filters.langs, ("lang",)),
-                           (filters.sentiments, ("sentiment_label",))):
+                           (filters.sentiments, sentiment_fields(filters))):
         if values:
             out.append((list(dict.fromkeys(values)), fields))
     return out

@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo
 from earful.errors import BadRequest
 from earful.query import Node
 from search.base import IndexBackend, SearchFilters
+from search.sentiment_scope import LABELS, label_terms, milli_field, scope_brand
+
+__all__ = ["LABELS", "Interval", "TrendBucket", "trend"]
 
 Interval = Literal["hour", "day", "week"]
 INTERVAL_SECONDS = {"hour": 3600, "day": 86400, "week": 7 * 86400}
 MAX_BUCKETS = 5000
 _EPOCH_WEEKDAY_SHIFT = 4 * 86400  # 1970-01-01 was a Thursday; weeks start on Monday
-LABELS = ("positive", "neutral", "negative", "unscored")
 
 
 @dataclass
@@ -97,17 +99,18 @@ def bucket_offset_ms(interval: Interval, utc_offset: timedelta) -> int:
     return (shift - int(utc_offset.total_seconds() * 1000)) % size
 
 
-def _aggs(interval: Interval, offset_ms: int) -> dict[str, Any]:
-    """Per label, per bucket: the count and the sum of scores in thousandths.
+def _aggs(interval: Interval, offset_ms: int, brand: str | None) -> dict[str, Any]:
+    """Per label, per bucket: the count and the sum of scores in thousandths (toward ``brand``, when
+    given).
 
     ``terms > date_histogram > sum`` is one pass with one metric; an integer sum is exact,
     and unscored mentions add 0 to it.
     """
     histogram = {"field": "published_at", "fixed_interval": f"{INTERVAL_SECONDS[interval]}s",
                  "offset": f"+{offset_ms}ms", "min_doc_count": 1}
-    return {"labels": {"terms": {"field": "sentiment_label", "size": len(LABELS)},
+    return {"labels": {**label_terms(brand),
                        "aggs": {"timeline": {"date_histogram": histogram,
-                                             "aggs": {"milli": {"sum": {"field": "sentiment_milli"}}}}}}}
+                                             "aggs": {"milli": {"sum": {"field": milli_field(brand)}}}}}}}
 
 
 def local_buckets(since: datetime, until: datetime, interval: Interval, tz: ZoneInfo) -> list[TrendBucket]:
@@ -143,14 +146,16 @@ def _merge(result: dict[str, Any], seg_start: datetime, by_start: dict[datetime,
 
 def trend(index: IndexBackend, query: Node | None, filters: SearchFilters, *, interval: Interval,
           since: datetime, until: datetime, tz: ZoneInfo) -> list[TrendBucket]:
-    """Every bucket from the one holding ``since`` up to ``until``, empty ones included."""
+    """Every bucket from the one holding ``since`` up to ``until``, empty ones included; with one brand
+    in the filters, its labels and mean sentiment are those toward that brand."""
     if since >= until:
         raise BadRequest("since must be earlier than until")
+    brand = scope_brand(filters)
     buckets = local_buckets(since, until, interval, tz)
     by_start = {b.start.astimezone(timezone.utc): b for b in buckets}
     first = buckets[0].start.astimezone(timezone.utc)
     for seg_start, seg_end, utc_offset in offset_segments(first, until, tz):
         seg_filters = replace(filters, since=seg_start, until=seg_end)
-        result = index.aggregate(query, seg_filters, _aggs(interval, bucket_offset_ms(interval, utc_offset)))
+        result = index.aggregate(query, seg_filters, _aggs(interval, bucket_offset_ms(interval, utc_offset), brand))
         _merge(result, seg_start, by_start, interval, tz)
     return buckets

@@ -10,9 +10,10 @@ from earful.errors import EarfulError
 from earful.models import Mention, RawMention
 from earful.rules import BrandMatcher
 from search.base import IndexBackend
+from workers.brand_sentiment import BrandSentimentScorer, BrandTargets, is_current
 from workers.language import LanguageDetector, choose_language
 from workers.normalize import content_hash, normalize
-from workers.sentiment import SentimentRouter, is_pending, scoring_input
+from workers.sentiment import SentimentRouter, is_pending
 from workers.stats import RunStats
 from workers.writes import WRITE_LOCK
 
@@ -26,11 +27,13 @@ class Processor:
 
     def __init__(self, matcher: BrandMatcher, detector: LanguageDetector,
                  sentiment: SentimentRouter, index: IndexBackend,
-                 refine_queue: RefineQueue | None = None) -> None:
-        """With a ``refine_queue``, slow scorers are left to the background refiner."""
+                 refine_queue: RefineQueue | None = None, targets: BrandTargets | None = None) -> None:
+        """With a ``refine_queue``, slow scorers are left to the background refiner; ``targets`` find
+        each brand in a text, to score the mention toward it when nothing is left to the refiner."""
         self.matcher = matcher
         self.detector = detector
         self.sentiment = sentiment
+        self.brand_sentiment = BrandSentimentScorer(sentiment, targets)
         self.index = index
         self.refine_queue = refine_queue
 
@@ -75,24 +78,28 @@ class Processor:
         return kept
 
     def _score(self, mentions: list[Mention], known: Sequence[Mention] = ()) -> None:
-        """Score, keeping a stored final score when text, rating and scorer are unchanged."""
+        """Score overall and toward each brand, keeping a stored final score when text, rating, brands
+        and scorer are unchanged. Deferred: the provisional whole-text score for every brand."""
         stored = {m.id: m for m in known}
         stored.update({m.id: m for m in self.index.get([m.id for m in mentions])} if mentions else {})
         todo = [m for m in mentions if not self._reuse(m, stored.get(m.id))]
-        items, stars = scoring_input(todo)
-        scores = self.sentiment.score(items, stars, defer_slow=self.refine_queue is not None)
-        for mention, sentiment in zip(todo, scores):
-            mention.sentiment = sentiment
+        if self.refine_queue is not None:
+            scored = self.brand_sentiment.provisional(todo, defer_slow=True)
+        else:
+            scored = self.brand_sentiment.final(todo)
+        for mention, result in zip(todo, scored, strict=True):
+            mention.sentiment, mention.brand_sentiment = result.overall, result.brands
 
     def _reuse(self, mention: Mention, stored: Mention | None) -> bool:
         if stored is None or stored.sentiment.model is None or is_pending(stored.sentiment):
             return False
         if (stored.content_hash, stored.rating, stored.lang) != (mention.content_hash, mention.rating, mention.lang):
             return False
-        scorer = self.sentiment.scorer_for(mention.lang)
-        if scorer is None or stored.sentiment.model.split("+rating")[0] != scorer.name:
+        if set(stored.brands) != set(mention.brands) or self.sentiment.scorer_for(mention.lang) is None:
             return False
-        mention.sentiment = stored.sentiment
+        if not is_current(stored, self.sentiment):
+            return False
+        mention.sentiment, mention.brand_sentiment = stored.sentiment, stored.brand_sentiment
         return True
 
     def _prepare(self, raw: RawMention, stats: RunStats) -> Mention | None:

@@ -16,6 +16,7 @@ from earful.settings import Settings
 from earful.state import StateStore, open_state
 from search.base import IndexBackend
 from search.factory import open_index
+from workers.brand_sentiment import BrandTargets
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
 from workers.queue import InlineQueue, MentionQueue
@@ -57,7 +58,7 @@ def build_processor(settings: Settings, config: AppConfig, index: IndexBackend) 
 
     router = default_router(settings=settings)
     return Processor(BrandMatcher(config.brands), FastTextDetector(), router, index,
-                     refine_queue=open_refine_queue(settings, router))
+                     refine_queue=open_refine_queue(settings, router), targets=BrandTargets(config.brands))
 
 
 def open_runtime(settings: Settings, config: AppConfig | None = None) -> Runtime:

@@ -11,7 +11,8 @@ from search.analytics.fields import OTHER, index_field, value_groups
 from search.analytics.series import SeriesBucket, series
 from search.analytics.top import top_keys
 from search.base import IndexBackend, SearchFilters
-from search.trends import LABELS, Interval, floor_local
+from search.sentiment_scope import LABELS, label_field, scope_brand
+from search.trends import Interval, floor_local
 
 
 @dataclass
@@ -31,14 +32,21 @@ def breakdown(index: IndexBackend, query: Node | None, filters: SearchFilters, g
 
     "Other" holds every mention with none of those values, including those without any (a post
     with no site). Sentiment always has its four labels. A mention with several values (brands)
-    is in each.
+    is in each. Labels are the sentiment toward the one brand the filters name, else the overall;
+    by brand, each brand's series counts the sentiment toward it.
     """
-    field = index_field(group_by)
+    brand = scope_brand(filters)
+    field = label_field(brand) if group_by == "sentiment" else index_field(group_by)
     if group_by == "sentiment":
         values = list(LABELS)
     else:
         period = replace(filters, since=floor_local(since, interval, tz), until=until)
         values, _ = top_keys(index, query, period, group_by, size)
     groups = value_groups(field, values, other=group_by != "sentiment")
-    found = series(index, query, filters, groups, interval=interval, since=since, until=until, tz=tz)
+    own: dict[str, str | None] | None = None
+    if group_by == "brand":
+        own = {v: v for v in values}
+        own[OTHER] = brand
+    found = series(index, query, filters, groups, interval=interval, since=since, until=until, tz=tz,
+                   label_brands=own)
     return [GroupSeries(None if name == OTHER else name, buckets) for name, buckets in found.items()]

@@ -58,16 +58,20 @@ def _sum(buckets: list[SeriesBucket]) -> Tally:
 
 def compare(index: IndexBackend, query: Node | None, filters: SearchFilters, brands: list[str], *,
             interval: Interval, since: datetime, until: datetime, tz: ZoneInfo) -> Comparison:
-    """Each brand's series over [since, until) and its totals now and over the period before."""
+    """Each brand's series over [since, until) and its totals now and over the period before; each brand's
+    sentiment is the sentiment toward it."""
     brands = list(dict.fromkeys(brands))
     if not 1 <= len(brands) <= MAX_BRANDS:
         raise BadRequest(f"compare needs 1 to {MAX_BRANDS} brands, got {len(brands)}")
     groups = {b: {"term": {"brands": b}} for b in brands}
+    own = {b: b for b in brands}
     base = replace(filters, brands=[])
-    found = series(index, query, base, groups, interval=interval, since=since, until=until, tz=tz, ratings=True)
+    found = series(index, query, base, groups, interval=interval, since=since, until=until, tz=tz, ratings=True,
+                   label_brands=own)
     start = floor_local(since, interval, tz).astimezone(timezone.utc)
     previous_since = start - (until - start)
-    before = totals(index, query, replace(base, since=previous_since, until=start), groups, ratings=True)
+    before = totals(index, query, replace(base, since=previous_since, until=start), groups, ratings=True,
+                    label_brands=own)
     per_bucket = [sum(found[b][i].count for b in brands) for i in range(len(found[brands[0]]))]
     now = {b: _sum(found[b]) for b in brands}
     all_now, all_before = sum(t.count for t in now.values()), sum(t.count for t in before.values())

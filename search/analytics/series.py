@@ -1,7 +1,9 @@
 """Time series per group (brand, source, site, …) in the user's time zone, from one aggregation per segment.
 
 Groups are Elasticsearch filter queries, so any field and any set of values can be a group
-(``filters`` counts each exactly, unlike a ``terms`` cut per shard or segment). Day and week
+(a ``filter`` aggregation counts each exactly, unlike a ``terms`` cut per shard or segment). Each
+group counts the labels toward one brand (a series per brand: each brand's own) or, by default,
+those the filters' scope reads (search/sentiment_scope.py). Day and week
 buckets follow the zone's midnights through daylight-saving changes as search/trends.py does:
 the range is cut where the offset changes and each segment is bucketed with its own offset.
 """
@@ -17,6 +19,7 @@ from zoneinfo import ZoneInfo
 from earful.errors import BadRequest
 from earful.query import Node
 from search.base import IndexBackend, SearchFilters
+from search.sentiment_scope import label_terms, scope_brand
 from search.trends import (
     INTERVAL_SECONDS,
     LABELS,
@@ -27,7 +30,7 @@ from search.trends import (
     offset_segments,
 )
 
-LABEL_TERMS = {"terms": {"field": "sentiment_label", "size": len(LABELS)}}
+LABEL_TERMS = label_terms(None)  # the overall labels
 RATING_STATS = {"stats": {"field": "rating"}}
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -83,24 +86,44 @@ class SeriesBucket(Tally):
     start: datetime = EPOCH  # local bucket start, zone-aware
 
 
-def label_aggs(ratings: bool, inner: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``labels`` terms, each with ``inner`` sub-aggregations and optionally rating stats."""
+def label_aggs(ratings: bool, inner: dict[str, Any] | None = None, brand: str | None = None) -> dict[str, Any]:
+    """``labels`` terms (toward ``brand``, else the overall), each with ``inner`` sub-aggregations and
+    optionally rating stats."""
     subs = dict(inner or {})
     if ratings:
         subs["rating"] = RATING_STATS
-    return {"labels": {**LABEL_TERMS, "aggs": subs} if subs else LABEL_TERMS}
+    terms = label_terms(brand)
+    return {"labels": {**terms, "aggs": subs} if subs else terms}
+
+
+LabelBrands = Mapping[str, str | None]
+
+
+def _group_aggs(groups: Mapping[str, dict[str, Any]], brands: LabelBrands, ratings: bool,
+                inner: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One ``filter`` aggregation per group (``g0``, ``g1`` …), its labels toward its brand."""
+    return {f"g{i}": {"filter": spec, "aggs": label_aggs(ratings, inner, brands.get(name))}
+            for i, (name, spec) in enumerate(groups.items())}
+
+
+def _brands(groups: Mapping[str, Any], filters: SearchFilters, label_brands: LabelBrands | None) -> LabelBrands:
+    """Whose labels each group counts: as given, else the brand the filters' scope reads (or the overall)."""
+    if label_brands is not None:
+        return label_brands
+    return dict.fromkeys(groups, scope_brand(filters))
 
 
 def totals(index: IndexBackend, query: Node | None, filters: SearchFilters,
-           groups: Mapping[str, dict[str, Any]], *, ratings: bool = False) -> dict[str, Tally]:
+           groups: Mapping[str, dict[str, Any]], *, ratings: bool = False,
+           label_brands: LabelBrands | None = None) -> dict[str, Tally]:
     """One tally per group over the filters' whole period."""
     if not groups:
         return {}
-    aggs = {"groups": {"filters": {"filters": dict(groups)}, "aggs": label_aggs(ratings)}}
-    result = index.aggregate(query, filters, aggs)["groups"]["buckets"]
+    aggs = _group_aggs(groups, _brands(groups, filters, label_brands), ratings)
+    result = index.aggregate(query, filters, aggs)
     out = {name: Tally() for name in groups}
-    for name, tally in out.items():
-        tally.add_labels(result[name], ratings=ratings)
+    for i, tally in enumerate(out.values()):
+        tally.add_labels(result[f"g{i}"], ratings=ratings)
     return out
 
 
@@ -111,22 +134,23 @@ def _histogram(interval: Interval, offset_ms: int) -> dict[str, Any]:
 
 def series(index: IndexBackend, query: Node | None, filters: SearchFilters,
            groups: Mapping[str, dict[str, Any]], *, interval: Interval, since: datetime, until: datetime,
-           tz: ZoneInfo, ratings: bool = False) -> dict[str, list[SeriesBucket]]:
-    """Every local bucket from the one holding ``since`` up to ``until``, per group, empty ones included."""
+           tz: ZoneInfo, ratings: bool = False, label_brands: LabelBrands | None = None) -> dict[str, list[SeriesBucket]]:
+    """Every local bucket from the one holding ``since`` up to ``until``, per group, empty ones included;
+    ``label_brands``: per group, the brand whose labels it counts (None: the overall ones)."""
     if since >= until:
         raise BadRequest("since must be earlier than until")
+    brands = _brands(groups, filters, label_brands)
     starts = [b.start for b in local_buckets(since, until, interval, tz)]
     out = {name: [SeriesBucket(start=s) for s in starts] for name in groups}
     index_of = {s.astimezone(timezone.utc): i for i, s in enumerate(starts)}
     for seg_start, seg_end, utc_offset in offset_segments(starts[0].astimezone(timezone.utc), until, tz):
-        timeline = {"date_histogram": _histogram(interval, bucket_offset_ms(interval, utc_offset))}
+        timeline: dict[str, Any] = {"date_histogram": _histogram(interval, bucket_offset_ms(interval, utc_offset))}
         if ratings:
             timeline["aggs"] = {"rating": RATING_STATS}
-        aggs = {"groups": {"filters": {"filters": dict(groups)},
-                           "aggs": {"labels": {**LABEL_TERMS, "aggs": {"timeline": timeline}}}}}
+        aggs = _group_aggs(groups, brands, False, {"timeline": timeline})
         result = index.aggregate(query, replace(filters, since=seg_start, until=seg_end), aggs)
-        for name, buckets in out.items():
-            _merge(result["groups"]["buckets"][name], seg_start, buckets, index_of, interval, tz, ratings)
+        for i, buckets in enumerate(out.values()):
+            _merge(result[f"g{i}"], seg_start, buckets, index_of, interval, tz, ratings)
     return out
 
 

@@ -25,9 +25,10 @@ from earful.config import AppConfig
 from earful.models import Mention
 from earful.query.ast import And, Node, Or, Term
 from earful.themes import TermCounts, TermExtractor, ThemeCounts, jlh, ranked, rule_exclusions
-from search.analytics.series import LABEL_TERMS, Tally
+from search.analytics.series import Tally
 from search.base import IndexBackend, SearchFilters, SearchRequest
 from search.fields import tokenize
+from search.sentiment_scope import label_terms, scope_brand
 
 Background = Literal["previous", "all"]
 SAMPLE_SIZE = 300  # the background sample is two thirds of it: it only ranks candidates
@@ -69,11 +70,12 @@ class _Sample:
         wanted = set(terms)
         return Counter(t for grams in self.grams for t in grams & wanted)
 
-    def tally(self, term: str) -> Tally:
+    def tally(self, term: str, brand: str | None) -> Tally:
+        """Labels of the sampled mentions holding ``term``: toward ``brand``, else the overall ones."""
         tally = Tally()
         for mention, grams in zip(self.mentions, self.grams):
             if term in grams:
-                tally.labels[mention.sentiment.label] += 1
+                tally.labels[(mention.sentiment_toward(brand) if brand else mention.sentiment).label] += 1
         return tally
 
 
@@ -144,8 +146,9 @@ def exact_counts(index: IndexBackend, request: ThemeQuery, terms: list[str]) -> 
         return {}
     period = {"range": {"published_at": {"gte": request.since.isoformat(), "lt": request.until.isoformat()}}}
     names = {f"t{i}": term for i, term in enumerate(terms)}
+    labels = label_terms(scope_brand(request.filters))
     aggs = {"terms": {"filters": {"filters": {name: term_filter(t) for name, t in names.items()}},
-                      "aggs": {"fg": {"filter": period, "aggs": {"labels": LABEL_TERMS}}}}}
+                      "aggs": {"fg": {"filter": period, "aggs": {"labels": labels}}}}}
     bg_filters = background_filters(request.filters, request.since, request.until, request.compare_to)
     buckets = index.aggregate(request.query, bg_filters, aggs)["terms"]["buckets"]
     out: dict[str, tuple[int, Tally]] = {}
@@ -173,7 +176,8 @@ def themes(index: IndexBackend, request: ThemeQuery, extractor: TermExtractor, *
     min_count = request.min_count or (3 if fg.total >= 50 else 2)
     found = Counter(t for terms in fg.terms for t in terms)
     if bg.complete:  # then so is the foreground it holds: every count is exact already
-        exact = {t: (n, fg.tally(t)) for t, n in bg.counts(t for t, n in found.items() if n >= min_count).items()}
+        frequent = bg.counts(t for t, n in found.items() if n >= min_count)
+        exact = {t: (n, fg.tally(t, scope_brand(request.filters))) for t, n in frequent.items()}
     else:  # from a sample, a term seen twice may still be common enough in the whole foreground
         shortlist = _shortlist(found, fg, bg, candidates) + _engine_terms(index, request, extractor, min_count)
         exact = exact_counts(index, request, list(dict.fromkeys(shortlist)))

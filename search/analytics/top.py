@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from earful.errors import BadRequest
 from earful.query import Node
 from search.analytics.fields import index_field
-from search.analytics.series import LABEL_TERMS, Tally
+from search.analytics.series import Tally, totals
 from search.base import IndexBackend, SearchFilters
+from search.sentiment_scope import label_terms, scope_brand
 
 MAX_SIZE = 100
 _SLACK = 10  # values asked beyond ``size`` so that ties at the cut are broken the same way everywhere
@@ -29,11 +30,12 @@ class TopValues:
 
 def top_values(index: IndexBackend, query: Node | None, filters: SearchFilters, field: str,
                size: int = 10) -> TopValues:
-    """The ``size`` values held by most matching mentions (ties by value), each with label counts."""
+    """The ``size`` values held by most matching mentions (ties by value), each with label counts: toward
+    the one brand the filters name, else the overall ones; brands each with the sentiment toward it."""
     if not 1 <= size <= MAX_SIZE:
         raise BadRequest(f"size must be between 1 and {MAX_SIZE}, got {size}")
     aggs = {"top": {"terms": {"field": index_field(field), "size": size + _SLACK},
-                    "aggs": {"labels": LABEL_TERMS}}}
+                    "aggs": {"labels": label_terms(scope_brand(filters))}}}
     result = index.aggregate(query, filters, aggs)["top"]
     values = []
     for bucket in result["buckets"]:
@@ -42,6 +44,10 @@ def top_values(index: IndexBackend, query: Node | None, filters: SearchFilters, 
         values.append(TopValue(str(bucket["key"]), tally))
     values.sort(key=lambda v: (-v.tally.count, v.value))
     other = int(result.get("sum_other_doc_count") or 0) + sum(v.tally.count for v in values[size:])
+    if field == "brand" and values[:size]:
+        own = totals(index, query, filters, {v.value: {"term": {"brands": v.value}} for v in values[:size]},
+                     label_brands={v.value: v.value for v in values[:size]})
+        values = [TopValue(v.value, own[v.value]) for v in values[:size]]
     return TopValues(field=field, values=values[:size], other=other)
 
 

@@ -18,6 +18,9 @@ from earful.models import Mention
 from earful.text import _MAP as _FOLD_MAP
 from earful.text import _REMOVE as _FOLD_REMOVE
 from search.fields import (
+    BRAND_LABEL,
+    BRAND_MILLI,
+    brand_values,
     normalize_site,
     normalized_rating,
     sentiment_milli,
@@ -27,7 +30,7 @@ from search.fields import (
 )
 
 # Bump when mappings or derived fields change; `earful index migrate` moves data across.
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3  # 3: per-brand labels and scores (brand_label.<brand>, brand_milli.<brand>)
 FOLDED_FIELDS = {"title": "title_folded", "text": "text_folded", "author": "author_folded"}
 MENTION_KEY = "mention"  # the whole Mention (minus title/text, kept once at top level)
 
@@ -39,6 +42,10 @@ _FOLDED = {"type": "text", "analyzer": "whitespace"}
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "_source": {"excludes": sorted(FOLDED_FIELDS.values())},
+    # One sub-field per brand id under the two brand objects (brand ids are slugs: never a dot).
+    "dynamic_templates": [
+        {"brand_labels": {"path_match": f"{BRAND_LABEL}.*", "mapping": {"type": "keyword"}}},
+        {"brand_millis": {"path_match": f"{BRAND_MILLI}.*", "mapping": {"type": "integer"}}}],
     "properties": {
         **{name: _KEYWORD for name in ("id", "source", "source_name", "lang", "brands", "sentiment_label",
                                         "site", "author_kw", "content_hash", "duplicate_of",
@@ -52,6 +59,8 @@ MAPPINGS: dict[str, Any] = {
         "sentiment_score": {"type": "double"},
         "sentiment_milli": {"type": "integer"},
         "rating": {"type": "double"},
+        BRAND_LABEL: {"type": "object", "dynamic": True},
+        BRAND_MILLI: {"type": "object", "dynamic": True},
         "is_dup": {"type": "byte"},
         "sort_key": {"type": "long"},
         MENTION_KEY: {"type": "object", "enabled": False},
@@ -150,6 +159,9 @@ def to_source(mention: Mention, indexed_at: datetime) -> dict[str, Any]:
         "sort_key": sort_key(mention.published_at, mention.id),
         MENTION_KEY: stored,
     }
+    labels, millis = brand_values(mention)
+    if labels:
+        doc[BRAND_LABEL], doc[BRAND_MILLI] = labels, millis
     return {k: v for k, v in doc.items() if v is not None}
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from earful.errors import BadRequest
 from search.fields import (
+    BRAND_LABEL,
+    BRAND_MILLI,
     DATE_FIELDS,
     FLOAT_FIELDS,
     INTEGER_FIELDS,
@@ -51,10 +53,18 @@ def _rfc3339(millis: int) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _is_keyword(field: str) -> bool:
+    return field in KEYWORD_FIELDS or field.startswith(f"{BRAND_LABEL}.")
+
+
+def _is_number(field: str) -> bool:
+    return field in FLOAT_FIELDS + INTEGER_FIELDS + UNSIGNED_FIELDS or field.startswith(f"{BRAND_MILLI}.")
+
+
 def _literal(field: str, value: Any) -> str:
     if field in DATE_FIELDS:
         return _rfc3339(to_millis(value))
-    if field in FLOAT_FIELDS + INTEGER_FIELDS + UNSIGNED_FIELDS:
+    if _is_number(field):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise BadRequest(f"field {field!r} needs a number, got {value!r}")
         return repr(float(value)) if field in FLOAT_FIELDS else str(int(value))
@@ -74,7 +84,7 @@ def _term(spec: Any) -> str:
         value = value.get("value")
     field = field_name(name)
     literal = _literal(field, value)
-    if field in KEYWORD_FIELDS + TEXT_FIELDS:
+    if _is_keyword(field) or field in TEXT_FIELDS:
         return f"{field}:{literal}"
     return f"{field}:[{literal} TO {literal}]"
 
@@ -86,7 +96,7 @@ def _terms(spec: Any) -> str:
     field = field_name(name)
     if not values:
         return _MATCH_NONE
-    if field in KEYWORD_FIELDS:
+    if _is_keyword(field):
         return f"{field}: IN [{' '.join(_literal(field, v) for v in values)}]"
     return "(" + " OR ".join(_term({name: v}) for v in values) + ")"
 

@@ -7,12 +7,16 @@ import tantivy
 from earful.models import Mention
 from earful.text import normalize_for_match
 from search.fields import (
+    BRAND_FIELDS,
+    BRAND_LABEL,
+    BRAND_MILLI,
     DATE_FIELDS,
     FLOAT_FIELDS,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
     TEXT_FIELDS,
     UNSIGNED_FIELDS,
+    brand_values,
     normalize_site,
     normalized_rating,
     sentiment_milli,
@@ -38,13 +42,15 @@ def build_schema() -> tantivy.Schema:
         builder.add_integer_field(name, indexed=False, fast=True)
     for name in UNSIGNED_FIELDS:
         builder.add_unsigned_field(name, indexed=True, fast=True)
+    for name in BRAND_FIELDS:  # JSON objects keyed by brand id: labels are raw keywords, scores integers
+        builder.add_json_field(name, stored=False, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field(STORED_FIELD, stored=True)
     return builder.build()
 
 
 def field_names() -> frozenset[str]:
     return frozenset(KEYWORD_FIELDS + TEXT_FIELDS + DATE_FIELDS + FLOAT_FIELDS + INTEGER_FIELDS + UNSIGNED_FIELDS
-                     + (STORED_FIELD,))
+                     + BRAND_FIELDS + (STORED_FIELD,))
 
 
 def to_document(mention: Mention) -> tantivy.Document:
@@ -79,6 +85,10 @@ def to_document(mention: Mention) -> tantivy.Document:
     if mention.sentiment.score is not None:
         doc.add_float("sentiment_score", float(mention.sentiment.score))
     doc.add_integer("sentiment_milli", sentiment_milli(mention.sentiment.score))
+    labels, millis = brand_values(mention)
+    if labels:
+        doc.add_json(BRAND_LABEL, labels)
+        doc.add_json(BRAND_MILLI, millis)
     if (rating := normalized_rating(mention)) is not None:
         doc.add_float("rating", rating)
     doc.add_unsigned("is_dup", 1 if mention.duplicate_of else 0)

@@ -149,7 +149,7 @@ def test_workers_index_provisionally_and_refine_with_e5_in_the_background(dist_s
     from workers.sentiment import is_pending
 
     batch = [make_raw("r1", "Acme Mobile", "I love the new Acme Mobile plan, the coverage is excellent."),
-             make_raw("r2", "Globex", "Globex שירות גרוע, הקו נופל כל יום")]
+             make_raw("r2", "Globex", "The Globex service is awful, the line drops every single day and nobody helps.")]
     RQQueue(dist_settings).enqueue(batch)
     assert work(dist_settings)
     processor = jobs.processor()
@@ -168,6 +168,10 @@ def test_workers_index_provisionally_and_refine_with_e5_in_the_background(dist_s
     refiner.queue.close()
     jobs.close_processor()
     index = EmbeddedIndex(dist_settings.index_dir, writable=False)
-    refined = {m.id: m.sentiment for m in index.get(["r1", "r2"])}
+    mentions = {m.id: m for m in index.get(["r1", "r2"])}
+    refined = {i: m.sentiment for i, m in mentions.items()}
     assert all(s.model is not None and s.model.startswith("e5") for s in refined.values()), refined
     assert refined["r1"].label == "positive" and refined["r2"].label == "negative"
+    # Feed items are read around each brand's words: the passages read are kept with each brand's score.
+    globex = mentions["r2"].brand_sentiment["globex"]
+    assert globex.label == "negative" and any("awful" in p.text for p in globex.passages)

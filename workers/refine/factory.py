@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from earful.settings import Settings
 from search.base import IndexBackend
+from workers.brand_sentiment import BrandTargets
 from workers.refine.queue import RefineQueue, SQLiteRefineQueue, refine_queue_path
 from workers.refine.refiner import Refiner
 from workers.sentiment import SentimentRouter, router_from_settings
@@ -47,4 +48,5 @@ def open_refiner(settings: Settings, index: IndexBackend | Callable[[], IndexBac
     backend = index() if callable(index) else index
     if not getattr(backend, "writable", True):
         return None
-    return Refiner(_queue(settings), backend, router, batch_size=settings.refine_batch_size)
+    return Refiner(_queue(settings), backend, router, batch_size=settings.refine_batch_size,
+                   targets=BrandTargets(settings.app_config.brands))

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from earful.errors import IndexUnavailable
-from earful.models import Mention, Sentiment
+from earful.models import Mention
 from search.base import IndexBackend, SearchFilters, SearchRequest
+from workers.brand_sentiment import BrandSentimentScorer, BrandTargets, Scored, is_current
 from workers.refine.queue import RefineQueue
-from workers.sentiment import SentimentRouter, is_pending, scoring_input
-from workers.sentiment.rating import SUFFIX as RATING_SUFFIX
+from workers.sentiment import SentimentRouter, is_pending
 from workers.writes import WRITE_LOCK
 
 logger = logging.getLogger(__name__)
@@ -28,13 +28,10 @@ Progress = Callable[[str], None]
 
 
 def is_outdated(mention: Mention, router: SentimentRouter) -> bool:
-    """Scored (or left unscored) by something other than the scorer now configured for its
-    language: after a change of scorers or a new scorer version, its sentiment is stale."""
-    scorer = router.scorer_for(mention.lang)
-    if scorer is None or is_pending(mention.sentiment):
-        return False
-    model = mention.sentiment.model
-    return model is None or model.removesuffix(RATING_SUFFIX) != scorer.name
+    """Scored (or left unscored), overall or toward one of its brands, by something other than the
+    scorer now configured for its language, or without a score toward each brand (stored before
+    per-brand scores): after a change of scorers or a new scorer version, its sentiment is stale."""
+    return not is_current(mention, router)
 
 
 def needs_scoring(mention: Mention, router: SentimentRouter) -> bool:
@@ -80,10 +77,12 @@ class Refiner:
     """Takes queued ids in batches, scores them with the accurate scorer, writes them back."""
 
     def __init__(self, queue: RefineQueue, index: IndexBackend, router: SentimentRouter, *,
-                 batch_size: int = 64) -> None:
+                 batch_size: int = 64, targets: BrandTargets | None = None) -> None:
+        """``targets``: the words that find each brand in a text, to read an article around them."""
         self.queue = queue
         self.index = index
         self.router = router
+        self.scorer = BrandSentimentScorer(router, targets)
         self.batch_size = batch_size
 
     def refine_batch(self) -> RefineStats:
@@ -94,18 +93,17 @@ class Refiner:
             return stats
         try:
             todo = [m for m in self.index.get(ids) if needs_scoring(m, self.router)]
-            items, stars = scoring_input(todo)
-            scored = self.router.score(items, stars)
+            scored = self.scorer.final(todo)
         except Exception:
             self.queue.release(ids)
             raise
         final, failed = {}, []
-        for mention, sentiment in zip(todo, scored):
+        for mention, result in zip(todo, scored, strict=True):
             # No final score although a scorer is configured: it failed (logged by the router).
-            if (sentiment.model is None or is_pending(sentiment)) and self.router.scorer_for(mention.lang):
+            if self._failed(result) and self.router.scorer_for(mention.lang):
                 failed.append(mention.id)
             else:
-                final[mention.id] = sentiment
+                final[mention.id] = result
         stats.failed = len(failed)
         stats.refined = self._write_back([m for m in todo if m.id in final], final)
         stats.skipped = len(ids) - stats.refined - stats.failed
@@ -113,7 +111,12 @@ class Refiner:
         self.queue.done([i for i in ids if i not in set(failed)])
         return stats
 
-    def _write_back(self, mentions: list[Mention], sentiments: dict[str, Sentiment]) -> int:
+    @staticmethod
+    def _failed(result: Scored) -> bool:
+        sentiments = [result.overall, *result.brands.values()]
+        return any(s.model is None or is_pending(s) for s in sentiments)
+
+    def _write_back(self, mentions: list[Mention], scored: dict[str, Scored]) -> int:
         """Upsert the refined copies, skipping any mention whose stored version changed meanwhile."""
         with WRITE_LOCK:
             current = {m.id: m for m in self.index.get([m.id for m in mentions])}
@@ -122,7 +125,7 @@ class Refiner:
                 now = current.get(mention.id)
                 if now is None or now.model_dump() != mention.model_dump():
                     continue  # deleted or newer: a newer pending version is queued again
-                fresh.append(mention.model_copy(update={"sentiment": sentiments[mention.id]}))
+                fresh.append(scored[mention.id].apply(mention))
             return self.index.upsert(fresh) if fresh else 0
 
     def run_once(self, progress: Progress | None = None, *, every: float = 5.0) -> RefineStats:
