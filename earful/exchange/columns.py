@@ -2,11 +2,13 @@
 
 NDJSON lines hold the Mention as nested JSON. CSV rows hold one column per field; nested
 fields are named with a dot (``sentiment.label``, ``rating.normalized``), list fields
-(``brands``) are joined with ``|``, missing values are empty cells, times are ISO 8601 UTC.
+(``brands``) are joined with ``|``, the sentiment toward each brand (``brand_sentiment``) is one
+compact JSON object, missing values are empty cells, times are ISO 8601 UTC.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,11 +17,12 @@ from earful.models import Mention
 
 COLUMNS: tuple[str, ...] = (
     "id", "published_at", "source", "source_name", "brands", "lang", "title", "text", "url", "author",
-    "site", "sentiment.label", "sentiment.score", "sentiment.model", "rating.raw", "rating.scale",
+    "site", "sentiment.label", "sentiment.score", "sentiment.model", "brand_sentiment", "rating.raw", "rating.scale",
     "rating.normalized", "engagement.score", "engagement.comments", "engagement.shares",
     "collected_at", "lang_hint", "content_hash", "duplicate_of", "near_dup_of",
 )
 LIST_SEPARATOR = "|"
+JSON_COLUMNS = ("brand_sentiment",)
 _NESTED = ("sentiment", "rating", "engagement")
 
 
@@ -34,6 +37,8 @@ def flatten(mention: Mention) -> dict[str, Any]:
         value = data.get(head)
         if tail:
             value = value.get(tail) if value else None
+        if column in JSON_COLUMNS:
+            value = json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else None
         row[column] = LIST_SEPARATOR.join(value) if type(value) is list else value
     return row
 
@@ -46,6 +51,11 @@ def unflatten(row: dict[str, str]) -> dict[str, Any]:
             continue
         head, _, tail = column.partition(".")
         value: Any = text.split(LIST_SEPARATOR) if column == "brands" else text
+        if column in JSON_COLUMNS:
+            try:
+                value = json.loads(text)
+            except ValueError:
+                raise ValueError(f"{column}: not a JSON object") from None
         if tail:
             data.setdefault(head, {})[tail] = value
         else:

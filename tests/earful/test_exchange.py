@@ -14,7 +14,7 @@ from earful.exchange.columns import COLUMNS, is_export_header, to_mention
 from earful.exchange.mapping import GENERIC, load_mapping, pick
 from earful.exchange.readers import Problem, Record, read_csv, read_ndjson
 from earful.exchange.writers import csv_lines, ndjson_lines, neutralize
-from earful.models import Engagement, Mention, Rating, Sentiment
+from earful.models import BrandSentiment, Engagement, Mention, Passage, Rating, Sentiment
 
 WHEN = datetime(2026, 11, 20, 12, 30, tzinfo=timezone.utc)
 
@@ -25,7 +25,10 @@ def sample(n: int = 1, **fields: object) -> Mention:
         title="=HYPERLINK(\"http://evil.example\")", text='Line one, "quoted"\nline two — اکمی שלום',
         published_at=WHEN, site="r.example", lang="en", brands=["acme", "globex"],
         rating=Rating(raw="4,5", scale=5, normalized=0.875), engagement=Engagement(score=3),
-        sentiment=Sentiment(score=-0.25, label="negative", model="e5"), content_hash="abc")
+        sentiment=Sentiment(score=-0.25, label="negative", model="e5"), content_hash="abc",
+        brand_sentiment={"acme": BrandSentiment(score=-0.5, label="negative", model="e5+target",
+                                                passages=[Passage(text="Line one, \"quoted\"", start=31, end=49)]),
+                         "globex": BrandSentiment(score=0.0, label="neutral", model="e5")})
     values.update(fields)
     return Mention(**values)  # type: ignore[arg-type]
 
@@ -56,6 +59,9 @@ def test_csv_round_trip_with_header_bom_and_neutralised_cells() -> None:
     items = list(read_csv(io.BytesIO(data)))
     assert problems(items) == []
     assert [to_mention(r.fields, flat=True) for r in records(items)] == mentions
+    broken = {**records(items)[0].fields, "brand_sentiment": "{not json"}
+    with pytest.raises(ValueError, match="brand_sentiment: not a JSON object"):
+        to_mention(broken, flat=True)
 
 
 @pytest.mark.parametrize(("cell", "expected"), [
