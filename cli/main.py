@@ -63,7 +63,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
             say(f"error: could not store every mention ({stats.failure or 'see the log above'}); "
                 f"{len(runtime.spool)} batches are kept in {runtime.spool.directory} and stored by the next run")
             return 1
-        refiner = open_refiner(settings, lambda: runtime.index)
+        refiner = open_refiner(settings, lambda: runtime.index, runtime.config)
         if refiner is not None:
             refiner.run_once(say)
         return 0

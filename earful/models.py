@@ -87,8 +87,10 @@ class Mention(RawMention):
     """A processed mention, as stored in the index."""
 
     lang: str | None = None
-    sentiment: Sentiment = Field(default_factory=Sentiment)  # overall: see docs/sentiment.md
-    brand_sentiment: dict[str, BrandSentiment] = Field(default_factory=dict)  # brand id -> toward it
+    sentiment: Sentiment = Field(default_factory=Sentiment, description="overall: that of the brands "
+                                 "(docs/sentiment.md, sentiment per brand)")
+    brand_sentiment: dict[str, BrandSentiment] = Field(
+        default_factory=dict, description="brand id -> the sentiment toward that brand and the passages read")
     content_hash: str = ""
     duplicate_of: str | None = None  # id of the first mention with the same text
     near_dup_of: str | None = None

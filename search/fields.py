@@ -14,6 +14,7 @@ import tantivy
 
 from earful.errors import BadRequest
 from earful.models import Mention
+from earful.sources import SLUG
 from earful.text import normalize_for_match
 
 # Keyword fields: one raw token each, fast so they can be aggregated on.
@@ -30,7 +31,7 @@ UNSIGNED_FIELDS = ("is_dup", "sort_key")
 # ``brand_milli.acme`` its score in thousandths (integer). Every brand of a mention has both.
 BRAND_LABEL, BRAND_MILLI = "brand_label", "brand_milli"
 BRAND_FIELDS = (BRAND_LABEL, BRAND_MILLI)
-_BRAND_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # earful.sources.SLUG: no dots, nothing to escape
+_BRAND_ID = re.compile(SLUG)  # a brand id: no dots, nothing a query string would need escaped
 # The same chain as tantivy's "default" tokenizer, so query words split exactly as indexed words.
 ANALYZER = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
             .filter(tantivy.Filter.remove_long(40))

@@ -55,7 +55,7 @@ def run_demo(settings: Settings, *, port: int = 8000) -> int:
             f"{feeds.base_url}; index in {settings.es_url or settings.data_dir}")
         runtime = open_runtime(settings, config)
         stats = collect_all(runtime, config.sources, say)
-    refiner = open_refiner(settings, runtime.index)
+    refiner = open_refiner(settings, runtime.index, config)
     if refiner is not None:
         refiner.run_once(say)
     say(f"collected in {time.monotonic() - started:.1f}s: {stats.summary()}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from earful.config import AppConfig
 from earful.settings import Settings
 from search.base import IndexBackend
 from workers.brand_sentiment import BrandTargets
@@ -35,12 +36,14 @@ def open_refine_queue(settings: Settings, router: SentimentRouter) -> RefineQueu
     return _queue(settings) if refines(settings, router) else None
 
 
-def open_refiner(settings: Settings, index: IndexBackend | Callable[[], IndexBackend]) -> Refiner | None:
+def open_refiner(settings: Settings, index: IndexBackend | Callable[[], IndexBackend],
+                 config: AppConfig | None = None) -> Refiner | None:
     """The refiner settings ask for, or None when nothing is deferred to it (here).
 
     ``index`` may be a callable, so that nothing is opened when there is nothing to refine. With
     EARFUL_REDIS_URL, processes that only enqueue (``earful run``/``collect`` pass their runtime's
     lazy, read-only index as a callable) get None: the workers, which write the index, refine.
+    ``config`` (default: EARFUL_CONFIG's) names the brands whose words an article is read around.
     """
     router = router_from_settings(settings)
     if not refines(settings, router) or (settings.redis_url and callable(index)):
@@ -49,4 +52,4 @@ def open_refiner(settings: Settings, index: IndexBackend | Callable[[], IndexBac
     if not getattr(backend, "writable", True):
         return None
     return Refiner(_queue(settings), backend, router, batch_size=settings.refine_batch_size,
-                   targets=BrandTargets(settings.app_config.brands))
+                   targets=BrandTargets((config or settings.app_config).brands))
