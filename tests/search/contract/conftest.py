@@ -145,22 +145,29 @@ def open_es(url: str, prefix: str, *, writable: bool = True, **options: object) 
 
 @pytest.fixture(params=BACKENDS)
 def make_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], IndexBackend]]:
-    """Factory for an empty index of the parametrized kind (a second call: a reader on the same data)."""
+    """Factory for an empty index of the parametrized kind (a second call: a reader on the same data;
+    ``other="name"``: another empty, writable index of the same kind beside it)."""
     opened: list[IndexBackend] = []
     prefix = request.getfixturevalue("es_prefix") if request.param == "elasticsearch" else ""
     url = request.getfixturevalue("es_url") if request.param == "elasticsearch" else ""
+    others: list[str] = []
 
-    def build() -> IndexBackend:
+    def build(other: str = "") -> IndexBackend:
+        writable = bool(other) or len(opened) == len(others)  # the first of the shared index writes
+        if other:
+            others.append(other)
         if request.param == "elasticsearch":
-            backend: IndexBackend = open_es(url, prefix, writable=not opened)
+            backend: IndexBackend = open_es(url, f"{prefix}-{other}" if other else prefix, writable=writable)
         else:
-            backend = EmbeddedIndex(tmp_path / "index", writable=not opened)
+            backend = EmbeddedIndex(tmp_path / (f"index-{other}" if other else "index"), writable=writable)
         opened.append(backend)
         return backend
 
     yield build
     for backend in reversed(opened):
         backend.close()
+    for other in others if url else ():
+        drop_prefix(url, f"{prefix}-{other}")
 
 
 @pytest.fixture
