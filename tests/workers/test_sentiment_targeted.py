@@ -115,6 +115,20 @@ def test_a_megabyte_costs_no_more_than_a_kilobyte() -> None:
     assert counting.tokens_read() <= WHOLE_TOKENS
 
 
+def test_a_text_given_several_times_is_read_once_with_the_same_embedding() -> None:
+    counting = CountingEngine()
+    scorer = E5Scorer(engine=counting)
+    short = "Acme drew angry complaints."  # a passage shorter than its window: both views are this text
+    texts = [short, "Globex lamps glow.", short, "Acme pier", short]
+    together = scorer.embed(texts)
+    assert counting.read == [short, "Globex lamps glow.", "Acme pier"]
+    alone = np.vstack([scorer.embed([text]) for text in texts])
+    assert together.shape == (5, counting.dim) and np.allclose(together, alone, atol=1e-6)
+    counting.read.clear()
+    scorer.score_targets([TargetRequest(article(ACME_PARAGRAPH), [from_text("Acme")], article=True)])
+    assert counting.read and len(set(counting.read)) == len(counting.read)  # passages and windows: every text read once
+
+
 def test_the_target_head_records_the_data_it_was_trained_on() -> None:
     spec = json.loads(own_head_path("target").read_text(encoding="utf-8"))
     training = spec["training"]

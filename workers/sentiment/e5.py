@@ -136,15 +136,23 @@ class E5Scorer(Scorer):
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """``query()`` embeddings of the texts as the model reads them, none longer than a passage
-        or a whole text may be (anything longer is cut to its lead)."""
+        or a whole text may be (anything longer is cut to its lead). A text given several times (a
+        short passage is its own window) is read once."""
         model = self._engine()
         limit = max(WHOLE_TOKENS, PASSAGE_TOKENS)
         read = [text_for_embedding(text) for text in texts]
         read = [text if len(text) + 8 <= limit else passages.lead(text, self.count_tokens, budget=limit).text
                 for text in read]
-        parts = [np.asarray(model.query(read[i:i + BATCH]), dtype=np.float32).reshape(-1, model.dim)
-                 for i in range(0, len(read), BATCH)]
-        return np.vstack(parts) if parts else np.zeros((0, model.dim), dtype=np.float32)
+        unique = list(dict.fromkeys(read))
+        parts = [np.asarray(model.query(unique[i:i + BATCH]), dtype=np.float32).reshape(-1, model.dim)
+                 for i in range(0, len(unique), BATCH)]
+        if not parts:
+            return np.zeros((0, model.dim), dtype=np.float32)
+        found = np.vstack(parts)
+        if len(unique) == len(read):
+            return found
+        row = {text: i for i, text in enumerate(unique)}
+        return found[[row[text] for text in read]]
 
     def lead(self, text: str) -> passages.Passage:
         """The part of a text read for its whole-text score (all of a tweet or review)."""
