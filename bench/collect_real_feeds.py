@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))  # the repository's packages before bench/ (bench/search.py is not the search package)
+LONG = 1000  # characters of title and text: a long article
 BRANDS = [  # words common in the shared real feeds, so that most entries match a brand
     {"id": "giantbomb", "name": "Giant Bomb", "query": '"giant bomb" OR giantbomb OR bombcast'},
     {"id": "google", "name": "Google", "query": "google OR adwords OR android OR youtube"},
@@ -77,20 +80,29 @@ def write_config(path: Path, base_url: str, files: list[str]) -> None:
 
 def run_collect(env: dict[str, str]) -> tuple[int, list[tuple[float, str]]]:
     """``earful collect --once``; its exit code and every output line with the seconds since the start."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     process = subprocess.Popen([str(Path(sys.executable).parent / "earful"), "collect", "--once"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     assert process.stdout is not None
     for line in process.stdout:
         lines.append((time.perf_counter() - started, line.rstrip()))
-    return process.wait(), lines
+    code = process.wait()
+    lines.append((time.perf_counter() - started, f"cpu {_children_cpu() - cpu:.1f}"))
+    return code, lines
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user and system, every thread) of the finished child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def phase_times(lines: list[tuple[float, str]]) -> dict[str, float]:
     """When collection (fetching and intake) ended and when the command finished, from its output."""
     done = next((t for t, line in lines if line.startswith("done: ")), float("nan"))
-    return {"collected": done, "finished": lines[-1][0] if lines else float("nan")}
+    cpu = float(lines[-1][1].split()[1]) if lines and lines[-1][1].startswith("cpu ") else float("nan")
+    return {"collected": done, "finished": lines[-1][0] if lines else float("nan"), "cpu": cpu}
 
 
 def check_index(data_dir: Path) -> dict[str, Any]:
@@ -123,7 +135,25 @@ def check_index(data_dir: Path) -> dict[str, Any]:
             "negative": negative, "models": Counter(s.model for m in mentions for s in m.brand_sentiment.values()),
             "with_passages": sum(1 for m in mentions for s in m.brand_sentiment.values() if s.passages),
             "median_chars": lengths[len(lengths) // 2] if lengths else 0,
-            "long": sum(1 for n in lengths if n >= 1000)}
+            "long": sum(1 for n in lengths if n >= LONG), "mentions": mentions}
+
+
+def score_long(mentions: list[Any], config: Path, data_dir: Path) -> tuple[int, int, float, float]:
+    """The stored mentions of LONG characters or more scored toward their brands again as the refiner
+    scores them (batches of 64, the index left alone): how many, their brands, the seconds and CPU seconds."""
+    from earful.config import load_config
+    from earful.settings import Settings
+    from workers.brand_sentiment import BrandSentimentScorer, BrandTargets
+    from workers.sentiment import router_from_settings
+
+    long = [m for m in mentions if len(m.title) + len(m.text) >= LONG and m.brands]
+    scorer = BrandSentimentScorer(router_from_settings(Settings(data_dir=data_dir)),
+                                  BrandTargets(load_config(config).brands))
+    scorer.final(long[:2])  # the engine loads
+    started, cpu = time.perf_counter(), time.process_time()
+    for i in range(0, len(long), 64):
+        scorer.final(long[i:i + 64])
+    return len(long), sum(len(m.brands) for m in long), time.perf_counter() - started, time.process_time() - cpu
 
 
 def report(code: int, times: dict[str, float], found: dict[str, Any], entries: int, load: tuple[float, ...]) -> None:
@@ -132,7 +162,8 @@ def report(code: int, times: dict[str, float], found: dict[str, Any], entries: i
     print(f"indexed {found['total']} mentions (median {found['median_chars']} characters, {found['long']} of "
           f"1,000 or more); still pending: {found['pending']}")
     print(f"wall time {times['finished']:.1f} s: fetching and intake {times['collected']:.1f} s, then refining "
-          f"{refine:.1f} s = {found['total'] / max(refine, 1e-9):.1f} mentions/s after fetching")
+          f"{refine:.1f} s = {found['total'] / max(refine, 1e-9):.1f} mentions/s after fetching; "
+          f"{times['cpu']:.1f} CPU seconds in all (what the run costs whatever the machine's load)")
     print("per brand (mentions / negative toward it): " + ", ".join(
         f"{b} {n}/{found['negative'][b]}" for b, n in found["per_brand"].items()))
     print(f"scores per brand by model: {dict(found['models'])}; with passages read: {found['with_passages']}")
@@ -157,9 +188,14 @@ def main() -> int:
         env |= {"EARFUL_CONFIG": str(config), "EARFUL_DATA_DIR": str(work / "data")}
         load = os.getloadavg()
         code, lines = run_collect(env)
-        for _, line in lines[-6:]:
+        for _, line in lines[-7:-1]:
             print(f"  | {line}")
-        report(code, phase_times(lines), check_index(work / "data"), len(files), load)
+        found = check_index(work / "data")
+        report(code, phase_times(lines), found, len(files), load)
+        n, brands, seconds, cpu = score_long(found["mentions"], config, work / "data")
+        print(f"the {n} mentions of {LONG:,}+ characters ({brands} brands) scored again as refined: {seconds:.1f} s "
+              f"= {n / max(seconds, 1e-9):.1f} mentions/s, {cpu / max(n, 1) * 1000:.0f} ms of CPU a mention "
+              f"(load average now {os.getloadavg()[0]:.1f})")
         return code
     finally:
         server.shutdown()

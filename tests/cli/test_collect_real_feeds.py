@@ -6,18 +6,15 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from bench.collect_real_feeds import serve
 from earful.settings import Settings
 from search.base import SearchFilters, SearchRequest
 from search.embedded import EmbeddedIndex
@@ -34,21 +31,12 @@ BRANDS = [
 ]
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def feeds(shared_data: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(shared_data / "feeds-real")))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = serve(shared_data / "feeds-real")
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-    thread.join(timeout=10)
 
 
 def test_real_feeds_are_collected_refined_and_searchable_per_brand(tmp_path: Path, feeds: str,
