@@ -2,6 +2,7 @@ FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
+COPY cli ./cli
 COPY earful ./earful
 COPY crawlers ./crawlers
 COPY workers ./workers

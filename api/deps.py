@@ -1,4 +1,4 @@
-"""Dependencies shared by the routes: settings, the index, the API-key check."""
+"""Dependencies shared by the routes: settings, the index, the state store, the config, the API-key check."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 
+from earful.config import AppConfig
 from earful.settings import Settings
+from earful.state import StateStore, open_state
 from search.base import IndexBackend
 
 
@@ -37,3 +39,19 @@ def require_api_key(request: Request, settings: SettingsDep) -> None:
                         detail="missing or wrong API key: send 'Authorization: Bearer KEY' "
                                "with a key from EARFUL_API_KEYS",
                         headers={"WWW-Authenticate": "Bearer"})
+
+
+def get_state(request: Request, settings: SettingsDep) -> StateStore:
+    """The crawl state store (source health, saved searches), opened on first use."""
+    state: StateStore | None = getattr(request.app.state, "state_store", None)
+    if state is None:
+        state = request.app.state.state_store = open_state(settings)
+    return state
+
+
+def get_config(request: Request, settings: SettingsDep) -> AppConfig:
+    return getattr(request.app.state, "app_config", None) or settings.app_config
+
+
+StateDep = Annotated[StateStore, Depends(get_state)]
+ConfigDep = Annotated[AppConfig, Depends(get_config)]

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from api.deps import require_api_key
-from api.routes import health, mentions, sources, trends
+from api.routes import compare, export, health, mentions, ratings, searches, sources, themes, top, trends
 from earful import __version__
 from earful.config import AppConfig
 from earful.errors import BadRequest, IndexUnavailable
 from earful.settings import Settings
+from earful.sources import source_types
 from earful.state import StateStore
 from search.base import IndexBackend
+from workers.services import ServiceHealth
 
 logger = logging.getLogger(__name__)
 
@@ -28,24 +33,46 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
+def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """The OpenAPI schema, with the source filter's values taken from the source-type registry."""
+    def schema() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            kinds = f"source type ({', '.join(source_types())}) or source name"
+            for path in spec.get("paths", {}).values():
+                for parameter in path.get("get", {}).get("parameters", []):
+                    if parameter.get("name") == "source":
+                        parameter["description"] = kinds
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    return schema
+
+
 def create_app(settings: Settings, index: IndexBackend, state: StateStore | None = None, *,
-               config: AppConfig | None = None) -> FastAPI:
+               config: AppConfig | None = None,
+               services: Callable[[], list[ServiceHealth]] | None = None) -> FastAPI:
     """The API over ``index``; routes under /api/ need a key when EARFUL_API_KEYS is set.
 
     ``state`` (source health) is opened from settings on first use when not given; ``config``
-    (the sources it lists) defaults to EARFUL_CONFIG.
+    (the sources it lists) defaults to EARFUL_CONFIG; ``services`` reports the health of the
+    serving process's services in /health.
     """
     app = FastAPI(title="Earful", version=__version__,
-                  description="Search, trends and health of the mentions Earful has collected.")
+                  description="Search, trends, compare, themes, ratings and export of the mentions Earful has collected.")
     app.state.settings = settings
     app.state.index = index
     app.state.state_store = state
     app.state.app_config = config
+    app.state.services = services
     secured = [Depends(require_api_key)]
     app.include_router(mentions.router, prefix="/api/v1", dependencies=secured)
     app.include_router(trends.router, prefix="/api/v1", dependencies=secured)
     app.include_router(sources.router, prefix="/api/v1", dependencies=secured)
+    for resource in (compare, top, themes, ratings, export, searches):
+        app.include_router(resource.router, prefix="/api/v1", dependencies=secured)
     app.include_router(health.router)
+    app.openapi = _openapi(app)  # type: ignore[method-assign]
 
     @app.exception_handler(BadRequest)
     async def bad_request(_: Request, exc: BadRequest) -> JSONResponse:

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from earful.models import Mention
+from workers.services import ServiceHealth
 
 
 class MentionItem(Mention):
@@ -31,6 +32,13 @@ class TrendBucketOut(BaseModel):
     mean_sentiment: float | None = Field(description="mean score of the scored mentions, −1..1")
 
 
+class GroupOut(BaseModel):
+    value: str | None = Field(description="the value; null for every value outside the top ones")
+    other: bool
+    total: int
+    buckets: list[TrendBucketOut]
+
+
 class TrendOut(BaseModel):
     interval: str
     tz: str
@@ -38,6 +46,9 @@ class TrendOut(BaseModel):
     until: datetime
     total: int
     buckets: list[TrendBucketOut]
+    group_by: str | None = None
+    groups: list[GroupOut] | None = Field(default=None, description="with group_by: one series per value")
+
 
 
 class Health(BaseModel):
@@ -45,3 +56,5 @@ class Health(BaseModel):
     version: str
     mentions: int | None = None
     detail: str | None = None
+    services: list[ServiceHealth] = Field(default_factory=list,
+                                          description="this process's background services and their state")

@@ -243,8 +243,8 @@ def measure(spider: str, base: str, paths_file: Path, work: Path, server_pid: in
 
 def extraction_cost(folder: Path, paths: list[str], sample: int = 200) -> float:
     """Milliseconds per page to parse and read reviews + aggregates, outside Scrapy."""
-    from crawlers.review_records import aggregates_from_items, reviews_from_items
-    from crawlers.schema_org import extract, page_markers, parse_html
+    from crawlers.pages.schema_org import extract, page_markers, parse_html
+    from crawlers.reviews.records import aggregates_from_items, reviews_from_items
 
     bodies = [(folder / p.lstrip("/")).read_bytes() for p in paths[:sample]]
     started = time.perf_counter()

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from elasticsearch import Elasticsearch  # noqa: E402
 
 from search.elasticsearch import ElasticsearchIndex  # noqa: E402
-from search.es_mapping import IndexNames  # noqa: E402
+from search.elasticsearch.mapping import IndexNames  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("bench_search", ROOT / "bench" / "search.py")
 assert _spec and _spec.loader

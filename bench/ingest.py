@@ -22,11 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from earful.config import parse_config  # noqa: E402
 from earful.models import RawMention  # noqa: E402
+from earful.rules import BrandMatcher  # noqa: E402
 from earful.settings import Settings  # noqa: E402
 from search.embedded import EmbeddedIndex  # noqa: E402
 from workers.language import FastTextDetector  # noqa: E402
 from workers.pipeline import Processor  # noqa: E402
-from workers.rules import BrandMatcher  # noqa: E402
 from workers.runtime import build_processor  # noqa: E402
 from workers.sentiment import default_router  # noqa: E402
 

@@ -1,10 +1,9 @@
-"""The collector interface, its result, and the registry of collectors by source type."""
+"""The collector interface, its result, and the collector for a source type (from the registry)."""
 
 from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -12,6 +11,7 @@ from earful.config import AppConfig
 from earful.errors import SourceError
 from earful.models import RawMention
 from earful.settings import Settings
+from earful.sources import find, source_types
 from earful.state import StateStore
 
 
@@ -39,8 +39,6 @@ S = TypeVar("S")
 class Collector(ABC, Generic[S]):
     """Collects one kind of source. Built from settings; holds no per-source state itself."""
 
-    source_type: str = ""
-
     def __init__(self, settings: Settings | None = None, config: AppConfig | None = None) -> None:
         self.settings = settings if settings is not None else Settings()
         self._config = config
@@ -55,32 +53,13 @@ class Collector(ABC, Generic[S]):
         """Fetch ``source`` and return its items; raises SourceError when it cannot be fetched."""
 
 
-CollectorFactory = Callable[[Settings, AppConfig | None], Collector[Any]]
-
-# Lazy "module:attribute" references keep importing crawlers.base cheap and free of cycles.
-_REGISTRY: dict[str, str | CollectorFactory] = {
-    "feed": "crawlers.feeds:FeedCollector",
-    "reviews": "crawlers.scrapy_collector:ReviewsCollector",
-    "web": "crawlers.scrapy_collector:WebCollector",
-    "reddit": "crawlers.reddit:RedditCollector",
-}
-
-
-def register(source_type: str, factory: str | CollectorFactory) -> None:
-    """Make ``collector_for(source_type)`` build collectors with ``factory``."""
-    _REGISTRY[source_type] = factory
-
-
 def collector_for(source_type: str, settings: Settings | None = None,
                   config: AppConfig | None = None) -> Collector[Any]:
     """A collector for ``source_type`` built from ``settings`` (default: from the environment)."""
-    try:
-        factory = _REGISTRY[source_type]
-    except KeyError:
-        known = ", ".join(sorted(_REGISTRY))
-        raise SourceError(f"no collector for source type {source_type!r}; known types: {known}",
-                          kind="unsupported") from None
-    if isinstance(factory, str):
-        module, _, attr = factory.partition(":")
-        factory = getattr(importlib.import_module(module), attr)
-    return factory(settings if settings is not None else Settings(), config)
+    found = find(source_type)
+    if found is None:
+        raise SourceError(f"no collector for source type {source_type!r}; known types: {', '.join(source_types())}",
+                          kind="unsupported")
+    module, _, attr = found.collector.partition(":")
+    factory = getattr(importlib.import_module(module), attr)
+    return factory(settings if settings is not None else Settings(), config)  # type: ignore[no-any-return]

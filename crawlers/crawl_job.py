@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from earful.config import ReviewsSource, SiteProfile, WebSource
+from crawlers.pages.source import PageSource
 from earful.errors import ConfigError
 from earful.models import utcnow
 from earful.settings import Settings
+from earful.sources import SiteProfile, find
 from earful.state import StateStore
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ STATE_PREFIX = "crawl:"
 
 @dataclass
 class CrawlJob:
-    source: ReviewsSource | WebSource
+    source: PageSource
     profile: SiteProfile | None = None
     seen: set[str] = field(default_factory=set)
 
@@ -51,9 +52,7 @@ class CrawlJob:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CrawlJob:
-        raw = data["source"]
-        source: ReviewsSource | WebSource = (ReviewsSource if raw.get("type") == "reviews"
-                                             else WebSource).model_validate(raw)
+        source = _source_model(str(data["source"].get("type"))).model_validate(data["source"])
         profile = SiteProfile.model_validate(data["profile"]) if data.get("profile") else None
         return cls(source, profile, set(data.get("seen") or []))
 
@@ -73,26 +72,32 @@ def job_from_arguments(kind: str, *, job: str | None = None, source: str | None 
             known = ", ".join(s.name for s in config.sources if s.type == kind) or "none"
             raise ConfigError(f"no {kind} source named {source!r} in EARFUL_CONFIG ({settings.config}); "
                               f"{kind} sources: {known}")
-        assert isinstance(found, ReviewsSource | WebSource)
+        assert isinstance(found, PageSource)
         chosen = config.profiles.get(found.profile) if found.profile else None
         return CrawlJob(found, chosen, load_seen_readonly(settings, found.name))
     if not url and not sitemap:
         raise ConfigError(f"give -a source=NAME (a {kind} source in EARFUL_CONFIG) or -a url=URL"
-                          + (" -a brand=BRAND" if kind == "reviews" else ""))
+                          + (" -a brand=BRAND" if _source_model(kind).model_fields["brand"].is_required() else ""))
     if profile and profile not in config.profiles:
         raise ConfigError(f"unknown profile {profile!r}; profiles in EARFUL_CONFIG: "
                           f"{', '.join(config.profiles) or 'none'}")
     fields: dict[str, Any] = {"name": "adhoc", "urls": (url or "").split(), "profile": profile}
     if max_pages:
         fields["max_pages"] = int(max_pages)
-    if kind == "reviews":
-        if not brand:
-            raise ConfigError("a reviews crawl needs -a brand=BRAND: its reviews belong to that brand")
-        made: ReviewsSource | WebSource = ReviewsSource(type="reviews", brand=brand, **fields)
-    else:
+    model = _source_model(kind)
+    if model.model_fields["brand"].is_required() and not brand:
+        raise ConfigError(f"a {kind} crawl needs -a brand=BRAND: its items belong to that brand")
+    if "sitemaps" in model.model_fields:
         fields["sitemaps"] = (sitemap or "").split()
-        made = WebSource(type="web", brand=brand, **fields)
+    made = model(type=kind, brand=brand, **fields)
     return CrawlJob(made, config.profiles.get(profile) if profile else None)
+
+
+def _source_model(kind: str) -> type[PageSource]:
+    found = find(kind)
+    if found is None or not issubclass(found.model, PageSource):
+        raise ConfigError(f"{kind!r} is not a source type crawled with Scrapy")
+    return found.model
 
 
 def scrapy_overrides(settings: Settings) -> dict[str, Any]:

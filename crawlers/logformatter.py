@@ -15,7 +15,7 @@ from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 from twisted.python.failure import Failure
 
-from crawlers.parse_pool import log_level
+from crawlers.reviews.parse_pool import log_level
 
 
 class EarfulLogFormatter(LogFormatter):

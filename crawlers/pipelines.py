@@ -1,10 +1,11 @@
 """Item pipeline: spider items → the same processing as feeds.
 
-Two sinks, chosen by the ``EARFUL_OUTPUT`` Scrapy setting:
-- set (a collector started this crawl in a subprocess): JSON lines to that file, read back by
-  the collector, which hands them to processing and records health like any other source;
-- unset (``scrapy crawl`` by hand): batches go to the queue of the runtime this process opens,
-  through ``workers.collect.deliver`` (a failed batch is spooled, never lost).
+Two sinks:
+- ``EARFUL_OUTPUT`` set (a collector started this crawl in a subprocess): JSON lines to that file,
+  read back by the collector, which hands them to processing and records health like any other source;
+- otherwise the class the ``EARFUL_SINK`` setting names, built with the source's name: for
+  ``scrapy crawl`` by hand, scrapy.cfg's settings name the processing stage's sink, which hands
+  batches to the queue of the runtime it opens (a failed batch is spooled, never lost).
 """
 
 from __future__ import annotations
@@ -16,12 +17,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.misc import load_object
 
-from crawlers.crawl_job import remember
 from crawlers.items import PageItem
-from earful.models import RawMention
-from earful.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -61,48 +60,6 @@ class JsonLinesSink(Sink):
         self._file.close()
 
 
-class RuntimeSink(Sink):
-    """Delivers batches to this process's runtime; seen review ids are saved once delivered."""
-
-    def __init__(self, source_name: str) -> None:
-        from workers.runtime import open_runtime
-
-        self.source_name = source_name
-        self.runtime = open_runtime(Settings())
-        self.batch: list[RawMention] = []
-        self.aggregates: list[dict[str, Any]] = []
-        self.delivered = 0
-
-    def add_mentions(self, mentions: list[str]) -> None:
-        for data in mentions:
-            self.batch.append(RawMention.model_validate_json(data))
-            if len(self.batch) >= self.runtime.settings.batch_size:
-                self._flush()
-
-    def add_aggregates(self, aggregates: list[str]) -> None:
-        self.aggregates.extend(json.loads(data) for data in aggregates)
-
-    def _flush(self) -> None:
-        from workers.collect import deliver
-
-        batch, self.batch = self.batch, []
-        if batch:
-            stats = deliver(self.runtime.queue, self.runtime.spool, batch, self.runtime.settings.batch_size)
-            logger.info("%s: delivered %d mentions (%s)", self.source_name, len(batch), stats.summary())
-            self.delivered += len(batch)
-        reviews = [m.id for m in batch if m.source == "review"]
-        if reviews or self.aggregates:
-            remember(self.runtime.state, self.source_name, reviews, self.aggregates)
-
-    def close(self, summary: dict[str, Any]) -> None:
-        try:
-            self._flush()
-            logger.info("%s: %d mentions delivered; skipped %s; %s", self.source_name, self.delivered,
-                        summary["skipped"] or "none", summary["counts"] or "")
-        finally:
-            self.runtime.close()
-
-
 class MentionPipeline:
     """Hands page items to the sink; anything else is dropped with a reason."""
 
@@ -118,7 +75,15 @@ class MentionPipeline:
     def open_spider(self) -> None:
         job = getattr(self.crawler.spider, "job", None)
         name = job.source.name if job is not None else "adhoc"
-        self.sink = JsonLinesSink(self.output) if self.output else RuntimeSink(name)
+        self.sink = JsonLinesSink(self.output) if self.output else self._configured_sink(name)
+
+    def _configured_sink(self, source_name: str) -> Sink:
+        path = self.crawler.settings.get("EARFUL_SINK")
+        if not path:
+            raise NotConfigured("nowhere to put the items: set EARFUL_OUTPUT (a file) or EARFUL_SINK (a Sink "
+                                "class); scrapy.cfg's settings deliver them to processing")
+        sink: Sink = load_object(path)(source_name)
+        return sink
 
     def process_item(self, item: Any) -> Any:
         assert self.sink is not None

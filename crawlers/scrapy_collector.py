@@ -1,4 +1,4 @@
-"""Collectors for `reviews` and `web` sources: each run is a Scrapy crawl in a child process.
+"""What the review and web collectors share: each run is a Scrapy crawl in a child process.
 
 Twisted's reactor cannot be restarted within one process, and ``earful run`` collects again
 and again, so every crawl gets a fresh ``python -m scrapy crawl``. The child writes items as
@@ -23,7 +23,7 @@ from typing import IO, Any, Generic, TypeVar
 
 from crawlers.base import Collector, CollectResult
 from crawlers.crawl_job import CrawlJob, load_seen, remember, scrapy_overrides
-from earful.config import ReviewsSource, WebSource
+from crawlers.pages.source import PageSource
 from earful.errors import SourceError
 from earful.models import RawMention
 from earful.state import StateStore
@@ -34,7 +34,7 @@ _LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[(?P<name>[^\]]+)\] (?
 _LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR,
            "CRITICAL": logging.CRITICAL}
 _FORWARDED_INFO = ("scrapy.extensions.logstats", "crawlers")  # progress lines worth showing
-S = TypeVar("S", ReviewsSource, WebSource)
+S = TypeVar("S", bound=PageSource)
 
 
 def crawl_command(spider: str, job_path: Path, output: Path, overrides: dict[str, Any]) -> list[str]:
@@ -47,11 +47,12 @@ def crawl_command(spider: str, job_path: Path, output: Path, overrides: dict[str
 
 class ScrapyCollector(Collector[S], Generic[S]):
     spider = ""
+    remembers_seen = False  # items collected before are skipped (their ids are kept in the crawl state)
     extra_settings: dict[str, Any] = {}  # tests and benchmarks may add Scrapy settings here
 
     def collect(self, source: S, state: StateStore) -> CollectResult:
         profile = self.config.profiles.get(source.profile) if source.profile else None
-        job = CrawlJob(source, profile, load_seen(state, source.name) if self.spider == "reviews" else set())
+        job = CrawlJob(source, profile, load_seen(state, source.name) if self.remembers_seen else set())
         with tempfile.TemporaryDirectory(prefix="earful-crawl-") as tmp:
             job_path, output = Path(tmp) / "job.json", Path(tmp) / "items.jsonl"
             job_path.write_text(json.dumps(job.to_json()), encoding="utf-8")
@@ -64,7 +65,7 @@ class ScrapyCollector(Collector[S], Generic[S]):
             raise SourceError(f"the {self.spider} crawl of {source.name} failed (exit code {code}); its last "
                               f"log lines:\n    {detail}", kind="crawl")
         _apply_summary(result, summary, source.name)
-        if self.spider == "reviews":
+        if self.remembers_seen:
             remember(state, source.name, [m.id for m in result.mentions], aggregates)
             for agg in aggregates:
                 logger.info("%s: aggregate rating %s/%s (%s) from %s ratings on %s", source.name, agg["raw"],
@@ -142,17 +143,3 @@ def _apply_summary(result: CollectResult, summary: dict[str, Any], name: str) ->
         kind = max(kinds, key=lambda k: kinds[k]) if kinds else "fetch"
         raise SourceError(f"{name}: no page could be fetched: {'; '.join(map(str, failures[:3]))}", kind=kind)
     result.failures.extend(failures)  # pages that failed; what the others gave is kept
-
-
-class ReviewsCollector(ScrapyCollector[ReviewsSource]):
-    """Reviews of one brand from third-party pages; ids already collected are not collected again."""
-
-    source_type = "reviews"
-    spider = "reviews"
-
-
-class WebCollector(ScrapyCollector[WebSource]):
-    """Pages and forum threads, listed or from sitemaps."""
-
-    source_type = "web"
-    spider = "web"

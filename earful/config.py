@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import re
+from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, model_validator
 
 from earful.errors import ConfigError, QuerySyntaxError
 from earful.query import Node, parse
+from earful.query.fields import RULE_FIELDS
+from earful.sources import SLUG, SiteProfile, SourceBase, SourceType, canonical_type, registered, source_types
 
-SLUG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-RULE_FIELDS = frozenset({"title", "text", "site", "author", "lang"})
-_DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)?\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+__all__ = ["RULE_FIELDS", "SLUG", "AppConfig", "BrandConfig", "SiteProfile", "SourceConfig", "load_config",
+           "parse_config"]
 
-
-def parse_duration(value: object) -> int:
-    """``90``, ``"30s"``, ``"15m"``, ``"2h"``, ``"1d"`` → seconds."""
-    if isinstance(value, bool):
-        raise ValueError("expected a duration like 900, '15m', '1h' or '1d'")
-    if isinstance(value, int):
-        seconds = value
-    else:
-        match = _DURATION.match(str(value))
-        if not match:
-            raise ValueError(f"{value!r} is not a duration; write e.g. 900, '15m', '1h' or '1d'")
-        seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-    if seconds < 10:
-        raise ValueError("must be at least 10 seconds, to stay polite to the source")
-    return seconds
+SourceConfig = SourceBase  # any registered source type's config model
 
 
 class BrandConfig(BaseModel):
@@ -50,132 +36,23 @@ class BrandConfig(BaseModel):
         return self._rule
 
 
-class _SourceBase(BaseModel):
-    """What every source has: a name, a schedule, and an optional brand binding."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(pattern=SLUG)
-    interval: int = 900  # seconds between collections
-    brand: str | None = None  # items belong to this brand without rule matching
-    lang: str | None = None  # language hint when the source does not declare one
-    enabled: bool = True
-
-    @field_validator("interval", mode="before")
-    @classmethod
-    def _duration(cls, value: object) -> int:
-        return parse_duration(value)
-
-    @property
-    def target(self) -> str:
-        """One line saying where this source collects from (for listings)."""
-        return ""
-
-
-class FeedSource(_SourceBase):
-    """An RSS/Atom/RDF/JSON feed."""
-
-    type: Literal["feed"]
-    url: HttpUrl
-
-    @property
-    def target(self) -> str:
-        return str(self.url)
-
-
-class RedditSource(_SourceBase):
-    """Reddit through its API (read-only): search for brand terms and/or watch subreddits."""
-
-    type: Literal["reddit"]
-    subreddits: list[str] = Field(default_factory=list)  # empty: search all of Reddit
-    search: bool = True  # search for each brand's rule terms, newest first
-    watch: bool | None = None  # new submissions of the listed subreddits (default: when any are listed)
-    comments_depth: int = Field(default=0, ge=0, le=10)  # comment levels collected under matched posts
-    limit: int = Field(default=100, ge=1, le=1000)  # items per query and run
-
-    @field_validator("subreddits")
-    @classmethod
-    def _subreddit_names(cls, value: list[str]) -> list[str]:
-        names = []
-        for raw in value:
-            name = raw.strip().removeprefix("/").removeprefix("r/")
-            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_]{1,20}", name):
-                raise ValueError(f"{raw!r} is not a subreddit name (letters, digits, _; e.g. 'python')")
-            names.append(name)
-        return names
-
-    @property
-    def watches(self) -> bool:
-        return bool(self.subreddits) if self.watch is None else self.watch
-
-    @property
-    def target(self) -> str:
-        where = ", ".join(f"r/{s}" for s in self.subreddits) or "all of Reddit"
-        modes = [m for m, on in (("search", self.search), ("new posts", self.watches)) if on]
-        return f"{where} ({' + '.join(modes) or 'nothing enabled'})"
-
-
-class ReviewsSource(_SourceBase):
-    """Review pages of one brand on third-party sites (schema.org markup or a profile's selectors)."""
-
-    type: Literal["reviews"]
-    brand: str  # type: ignore[assignment]  # required here: reviews are about this brand
-    urls: list[HttpUrl] = Field(default_factory=list)
-    profile: str | None = None  # name under `profiles:`; without one, schema.org markup is read
-    max_pages: int | None = Field(default=None, ge=1, le=10_000)  # default: the profile's, else 20
-
-    @property
-    def target(self) -> str:
-        return ", ".join(str(u) for u in self.urls) + (f" (profile {self.profile})" if self.profile else "")
-
-
-class WebSource(_SourceBase):
-    """Web pages and forum threads, listed or from sitemaps, matched against brand rules."""
-
-    type: Literal["web"]
-    urls: list[HttpUrl] = Field(default_factory=list)
-    sitemaps: list[HttpUrl] = Field(default_factory=list)
-    profile: str | None = None
-    max_pages: int = Field(default=200, ge=1, le=100_000)
-
-    @property
-    def target(self) -> str:
-        return ", ".join(str(u) for u in [*self.urls, *self.sitemaps])
-
-
-SourceConfig = Annotated[FeedSource | RedditSource | ReviewsSource | WebSource, Field(discriminator="type")]
-SOURCE_TYPES = ("feed", "reddit", "reviews", "web")
-
-
-class SiteProfile(BaseModel):
-    """Selectors for a site without schema.org markup (CSS, or XPath when starting with / or ( ).
-
-    Selectors are relative to one review (``item``) except ``item``, ``next_page`` and the
-    aggregate ones, which apply to the whole page.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    start_urls: list[HttpUrl] = Field(default_factory=list)
-    item: str | None = None  # one review (or forum post)
-    author: str | None = None
-    rating: str | None = None
-    rating_scale: float | None = Field(default=None, gt=0)  # best value, when the page does not say
-    title: str | None = None
-    text: str | None = None
-    date: str | None = None
-    next_page: str | None = None  # link to the next page; rel=next is followed without it
-    aggregate_rating: str | None = None
-    aggregate_count: str | None = None
-    max_pages: int = Field(default=20, ge=1, le=10_000)
-
-
 class AppConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     brands: list[BrandConfig] = Field(default_factory=list)
     sources: list[SourceConfig] = Field(default_factory=list)
     profiles: dict[str, SiteProfile] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _canonical_types(cls, data: Any) -> Any:
+        """Older spellings of a source type (``type: reviews``) read as today's (``review``)."""
+        sources = data.get("sources") if isinstance(data, dict) else None
+        if not isinstance(sources, list):
+            return data
+        fixed = [{**s, "type": canonical_type(s["type"])} if isinstance(s, dict) and isinstance(s.get("type"), str)
+                 else s for s in sources]
+        return {**data, "sources": fixed}
 
     def brand(self, brand_id: str) -> BrandConfig | None:
         return next((b for b in self.brands if b.id == brand_id), None)
@@ -184,7 +61,7 @@ class AppConfig(BaseModel):
 def _loc(loc: tuple[int | str, ...]) -> str:
     out = ""
     for i, part in enumerate(loc):
-        if i == 2 and loc[0] == "sources" and part in SOURCE_TYPES:
+        if i == 2 and loc[0] == "sources" and part in source_types():
             continue  # pydantic names the union member ("feed"); the user wrote sources[0].x
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
@@ -212,16 +89,26 @@ def _check_references(config: AppConfig, file: str) -> None:
     for i, source in enumerate(config.sources):
         if source.brand is not None and source.brand not in ids:
             raise ConfigError(f"unknown brand id {source.brand!r}", file=file, key=f"sources[{i}].brand")
-        profile = getattr(source, "profile", None)
-        if profile is not None and profile not in config.profiles:
-            known = ", ".join(sorted(config.profiles)) or "none defined"
-            raise ConfigError(f"unknown profile {profile!r}; profiles: {known}", file=file,
-                              key=f"sources[{i}].profile")
-        if isinstance(source, ReviewsSource | WebSource):
-            start = config.profiles[profile].start_urls if profile else []
-            if not (source.urls or getattr(source, "sitemaps", None) or start):
-                raise ConfigError("give at least one URL (urls, sitemaps, or the profile's start_urls)",
-                                  file=file, key=f"sources[{i}].urls")
+        problem = source.check(config.profiles)
+        if problem is not None:
+            raise ConfigError(problem[1], file=file, key=f"sources[{i}].{problem[0]}")
+
+
+@lru_cache(maxsize=8)
+def _validating_model(types: tuple[SourceType, ...]) -> type[AppConfig]:
+    """AppConfig whose sources are the union of the registered source types' models."""
+    models = tuple(t.model for t in types)
+    member: Any = Annotated[Union[models], Field(discriminator="type")] if len(models) > 1 else models[0]
+    return create_model("AppConfig", __base__=AppConfig, sources=(list[member], Field(default_factory=list)))
+
+
+def config_model() -> type[AppConfig]:
+    """The model that validates a config against the source types registered now."""
+    types = registered()
+    if not types:
+        raise ConfigError("no source types are installed: install Earful (scripts/setup.sh) so that its "
+                          "source packages register themselves")
+    return _validating_model(types)
 
 
 def parse_config(data: Any, file: str = "<config>") -> AppConfig:
@@ -230,7 +117,7 @@ def parse_config(data: Any, file: str = "<config>") -> AppConfig:
     if not isinstance(data, dict):
         raise ConfigError("the top level must be a mapping with 'brands' and 'sources'", file=file)
     try:
-        config = AppConfig.model_validate(data)
+        config = config_model().model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

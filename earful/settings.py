@@ -71,11 +71,6 @@ class Settings(BaseSettings):
     job_retry_intervals: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [10, 60, 300])
     job_timeout: int = 900  # seconds one batch may take in a worker
 
-    # Mail for alert emails (compose ships a local mail catcher)
-    smtp_host: str = "localhost"
-    smtp_port: int = 25
-    smtp_from: str = "earful@localhost"
-
     batch_size: int = 2000  # mentions per processing batch (one index commit each)
     positive_threshold: float = 0.1  # score above this is positive
     negative_threshold: float = -0.1  # score below this is negative

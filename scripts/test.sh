@@ -13,9 +13,11 @@ if [ -n "$missing" ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null
 fi
-echo "ruff and mypy …" >&2
+echo "ruff, mypy and the import contracts …" >&2
 .venv/bin/ruff check --quiet .
-.venv/bin/mypy --no-error-summary earful crawlers workers search api
+.venv/bin/mypy --no-error-summary cli earful crawlers workers search api
+# The import contracts ([tool.importlinter] in pyproject.toml): layers, and no cycles.
+contracts="$(.venv/bin/lint-imports --no-cache --no-logo 2>&1)" || { echo "$contracts" >&2; exit 1; }
 # A local Elasticsearch-compatible emulator (noida-db) for the Elasticsearch backend's tests,
 # on a free port, stopped on exit. EARFUL_TEST_REQUIRE_ES makes an unreachable one a failure.
 es_dir="$(mktemp -d)"

@@ -10,11 +10,11 @@ from typing import Any, Literal
 
 from earful.models import Mention
 from earful.query import Node
+from earful.query.fields import QUERY_FIELDS
 
 Sort = Literal["relevance", "newest", "oldest"]
 
-# Fields a query string may name, besides the default title+text search.
-QUERY_FIELDS = frozenset({"title", "text", "site", "author", "lang", "brand", "source", "sentiment"})
+__all__ = ["QUERY_FIELDS", "IndexBackend", "SearchFilters", "SearchHit", "SearchRequest", "SearchResult", "Sort"]
 
 
 @dataclass
@@ -86,6 +86,14 @@ class IndexBackend(ABC):
     @abstractmethod
     def count(self, query: Node | None = None, filters: SearchFilters | None = None) -> int:
         """How many mentions match."""
+
+    def significant_terms(self, query: Node | None, foreground: SearchFilters, background: SearchFilters, *,
+                          exclude: Sequence[str], size: int, sample_size: int, min_count: int) -> list[str]:
+        """Words far more frequent in the foreground, when the engine finds them itself; none by default.
+
+        Only candidates: callers count and score them the same way on every backend.
+        """
+        return []
 
     def close(self) -> None:
         """Release files or connections."""

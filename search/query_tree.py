@@ -14,13 +14,14 @@ from typing import Generic, TypeVar
 from earful.errors import BadRequest
 from earful.query.ast import And, Near, Node, Not, Or, Phrase, Term
 from search.base import SearchFilters
-from search.schema import normalize_site
+from search.fields import normalize_site
 
 Q = TypeVar("Q")
 
 DEFAULT_FIELDS = ("title", "text")
 KEYWORD_QUERY_FIELDS = {"brand": ("brands",), "source": ("source", "source_name"),
-                        "sentiment": ("sentiment_label",), "lang": ("lang",)}
+                        "sentiment": ("sentiment_label",), "lang": ("lang",),
+                        "id": ("id",)}  # built by code (samples by id prefix), not parsed from q
 
 
 def filter_terms(filters: SearchFilters) -> list[tuple[list[str], tuple[str, ...]]]:

@@ -17,7 +17,7 @@ import httpx
 import pytest
 import yaml
 
-from earful.cli import build_parser
+from cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILES = ["docker-compose.yml", "docker-compose.embedded.yml"]
@@ -119,8 +119,8 @@ def test_every_service_command_is_an_earful_command(name: str) -> None:
 def local_services(tmp_path: Path, redis_url: str, earful_command: str,
                    free_port: Callable[[], int]) -> Iterator[Callable[[list[str], dict[str, str]], str]]:
     """Starts a compose service's command outside Docker; returns its stderr once it has started."""
-    from earful.demo.feeds import demo_config
-    from earful.demo.server import DemoServer
+    from cli.demo.feeds import demo_config
+    from cli.demo.server import DemoServer
     from search.embedded import EmbeddedIndex
 
     running: list[tuple[subprocess.Popen[str], Path, str]] = []

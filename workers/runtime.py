@@ -11,6 +11,7 @@ import fcntl
 from pathlib import Path
 
 from earful.config import AppConfig
+from earful.rules import BrandMatcher
 from earful.settings import Settings
 from earful.state import StateStore, open_state
 from search.base import IndexBackend
@@ -18,7 +19,6 @@ from search.factory import open_index
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
 from workers.queue import InlineQueue, MentionQueue
-from workers.rules import BrandMatcher
 from workers.sentiment import default_router
 from workers.spool import Spool
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from earful.config import AppConfig
+from earful.sources import source_types
 from earful.state import StateStore
 from workers.health import PREFIX, load_health
 
@@ -16,7 +17,7 @@ Status = Literal["never_run", "ok", "not_modified", "partial", "error", "disable
 
 class SourceStatus(BaseModel):
     name: str
-    type: str | None = Field(description="feed, reddit, reviews or web; None for a source no longer configured")
+    type: str | None = Field(description=f"{', '.join(source_types())}; None for a source no longer configured")
     target: str = Field(default="", description="where it collects from")
     brand: str | None = None
     enabled: bool = True

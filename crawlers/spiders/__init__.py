@@ -1,1 +1,1 @@
-"""Scrapy spiders (review sites, web pages) land here."""
+"""Scrapy spiders: ``reviews`` (the review source type) and ``web``, on a shared base."""

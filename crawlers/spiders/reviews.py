@@ -15,10 +15,10 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
 from crawlers.items import PageItem
-from crawlers.parse_pool import ParsePool, log_level, workers_setting
-from crawlers.review_page import PageResult, ReviewPageReader
+from crawlers.reviews.config import ReviewsSource
+from crawlers.reviews.page import PageResult, ReviewPageReader
+from crawlers.reviews.parse_pool import ParsePool, log_level, workers_setting
 from crawlers.spiders.base import EarfulSpider
-from earful.config import ReviewsSource
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ OUTBOX_PAGES = 16  # pages per item
 
 class ReviewsSpider(EarfulSpider):
     name = "reviews"
-    kind = "reviews"
+    kind = "review"
     _pool: ParsePool | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -20,14 +20,14 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from crawlers.dates import parse_date
 from crawlers.items import PageItem
-from crawlers.page_text import Post, article_facts, main_text, meta, posts_from_items, posts_from_profile
-from crawlers.pagination import next_page_url
-from crawlers.schema_org import extract, page_markers
+from crawlers.pages.dates import parse_date
+from crawlers.pages.pagination import next_page_url
+from crawlers.pages.schema_org import extract, page_markers
 from crawlers.spiders.base import EarfulSpider
 from crawlers.urls import host
-from earful.config import WebSource
+from crawlers.web.config import WebSource
+from crawlers.web.page_text import Post, article_facts, main_text, meta, posts_from_items, posts_from_profile
 from earful.models import RawMention, mention_id
 
 logger = logging.getLogger(__name__)

@@ -7,11 +7,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from earful.rules import BrandMatcher
 from earful.settings import Settings
 from search.embedded import EmbeddedIndex
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
-from workers.rules import BrandMatcher
 from workers.sentiment import default_router
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
@@ -179,5 +179,5 @@ def test_sources_show_health_of_each_configured_source(tmp_path: Path, index, se
     assert body["news"]["status"] == "ok" and body["news"]["last_collected"] == 5
     assert body["news"]["last_duplicates"] == 1 and body["news"]["errors_by_kind"] == {"parse": 1}
     assert body["news"]["next_run_at"].startswith("2026-11-01T00:15")
-    assert body["acme-reviews"]["status"] == "never_run" and body["acme-reviews"]["type"] == "reviews"
+    assert body["acme-reviews"]["status"] == "never_run" and body["acme-reviews"]["type"] == "review"  # `type: reviews` (older spelling) reads as review
     state.close()

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from earful.config import load_config, parse_config, parse_duration
+from earful.config import load_config, parse_config
 from earful.errors import ConfigError
+from earful.params import parse_duration
 from earful.settings import Settings
 
 GOOD = """

@@ -35,8 +35,8 @@ class FlakyIndex(EmbeddedIndex):
 
 @pytest.fixture
 def demo_config() -> Iterator[AppConfig]:
-    from earful.demo.feeds import demo_config
-    from earful.demo.server import DemoServer
+    from cli.demo.feeds import demo_config
+    from cli.demo.server import DemoServer
 
     with DemoServer() as server:
         yield parse_config(demo_config(server.base_url))

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from earful.rules import BrandMatcher
 from search.base import SearchFilters, SearchRequest
 from search.embedded import EmbeddedIndex
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
-from workers.rules import BrandMatcher
 from workers.sentiment import default_router
 
 

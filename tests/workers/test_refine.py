@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from earful.models import Rating
+from earful.rules import BrandMatcher
 from earful.settings import Settings
 from search.embedded import EmbeddedIndex
 from workers import refine
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
 from workers.refine import RefineQueue, Refiner, SQLiteRefineQueue, open_refine_queue, open_refiner
-from workers.refine_redis import RedisRefineQueue
-from workers.rules import BrandMatcher
+from workers.refine import queue as refine_queue
+from workers.refine.redis_queue import RedisRefineQueue
 from workers.sentiment import Scorer, SentimentRouter, VaderScorer, is_pending, router_from_settings
 
 
@@ -83,7 +84,7 @@ def test_older_ids_come_first_and_release_keeps_their_place(queue: RefineQueue) 
 
 
 def test_an_expired_lease_is_handed_out_again(queue: RefineQueue, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(refine, "LEASE_SECONDS", 0.05)
+    monkeypatch.setattr(refine_queue, "LEASE_SECONDS", 0.05)
     queue.add(["a", "b"])
     assert queue.take(1) == ["a"]  # its refiner dies holding it
     assert queue.take(5) == ["b"] and queue.pending() == 2

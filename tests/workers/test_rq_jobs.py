@@ -14,7 +14,7 @@ from rq.job import JobStatus
 from earful.config import AppConfig, parse_config
 from earful.settings import Settings
 from earful.state import SQLiteStateStore
-from earful.state_redis import RedisStateStore
+from earful.state.redis_store import RedisStateStore
 from search.embedded import EmbeddedIndex
 from workers import jobs
 from workers.rq_queue import QueueUnavailable, RQQueue, decode_batch, display_url, encode_batch
@@ -26,8 +26,8 @@ from workers.spool import Spool
 @pytest.fixture
 def feeds_config(tmp_path: Path) -> Iterator[tuple[AppConfig, Path]]:
     """The demo feeds served by a local HTTP server, and the YAML config that collects them."""
-    from earful.demo.feeds import demo_config
-    from earful.demo.server import DemoServer
+    from cli.demo.feeds import demo_config
+    from cli.demo.server import DemoServer
 
     with DemoServer() as server:
         raw = demo_config(server.base_url)
@@ -145,7 +145,7 @@ def test_payload_round_trips_and_urls_hide_passwords(make_raw) -> None:
 def test_workers_index_provisionally_and_refine_with_e5_in_the_background(dist_settings: Settings,
                                                                           make_raw) -> None:  # type: ignore[no-untyped-def]
     from workers.refine import open_refiner
-    from workers.refine_redis import RedisRefineQueue
+    from workers.refine.redis_queue import RedisRefineQueue
     from workers.sentiment import is_pending
 
     batch = [make_raw("r1", "Acme Mobile", "I love the new Acme Mobile plan, the coverage is excellent."),

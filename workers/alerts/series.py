@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from earful.config import parse_duration
+from earful.params import parse_duration
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _THURSDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)

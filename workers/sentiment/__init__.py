@@ -5,7 +5,7 @@ Arabic or Russian text "neutral", which is a wrong answer that looks like a righ
 """
 
 from workers.sentiment.factory import SCORER_NAMES, default_router, make_scorer, router_from_settings
-from workers.sentiment.router import PENDING, SentimentRouter, is_pending
+from workers.sentiment.router import PENDING, SentimentRouter, is_pending, scoring_input
 from workers.sentiment.scorers import (
     MAX_SCORED_CHARS,
     Scorer,
@@ -16,4 +16,4 @@ from workers.sentiment.scorers import (
 
 __all__ = ["MAX_SCORED_CHARS", "PENDING", "SCORER_NAMES", "Scorer", "ScorerUnavailable", "SentimentRouter",
            "TextBlobScorer", "VaderScorer", "default_router", "is_pending", "make_scorer",
-           "router_from_settings"]
+           "router_from_settings", "scoring_input"]

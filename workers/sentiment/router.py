@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
-from earful.models import Sentiment, SentimentLabel
+from earful.models import Mention, Sentiment, SentimentLabel
 from workers.sentiment import rating as ratings
 from workers.sentiment.scorers import Scorer, ScorerUnavailable
 
@@ -23,6 +23,13 @@ logger = logging.getLogger(__name__)
 
 PENDING = "pending: "
 DEFAULT_LANG = "*"
+
+
+def scoring_input(mentions: Sequence[Mention]) -> tuple[list[tuple[str | None, str]], list[float | None]]:
+    """What the router scores: (lang, title + text) and the 0..1 rating, if any."""
+    items = [(m.lang, f"{m.title}\n{m.text}") for m in mentions]
+    stars = [m.rating.normalized if m.rating is not None else None for m in mentions]
+    return items, stars
 
 
 def is_pending(sentiment: Sentiment) -> bool:

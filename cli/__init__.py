@@ -1,0 +1,1 @@
+"""The application: the ``earful`` command, its subcommands, the demo, and which services each process runs."""

@@ -1,7 +1,0 @@
-"""Offline demo: hand-written sample mentions of three fictional brands, served as feeds from 127.0.0.1."""
-
-from earful.demo.corpus import BRAND_NAMES, CORPUS
-from earful.demo.feeds import FEED_SPECS, build_feed, demo_config
-from earful.demo.server import DemoServer
-
-__all__ = ["BRAND_NAMES", "CORPUS", "FEED_SPECS", "DemoServer", "build_feed", "demo_config"]

@@ -1,0 +1,55 @@
+"""The state store interface: crawl state (ETags, cursors, last-seen ids) as key -> JSON object."""
+
+from __future__ import annotations
+
+import json
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+class StateStore(ABC):
+    """Small persistent map from string keys to JSON-serialisable dicts."""
+
+    @abstractmethod
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The value stored under ``key``, or None."""
+
+    @abstractmethod
+    def set(self, key: str, value: dict[str, Any]) -> None:
+        """Store ``value`` under ``key``, replacing any previous value."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Forget ``key``; a missing key is not an error."""
+
+    @abstractmethod
+    def items(self, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every (key, value) whose key starts with ``prefix``, in key order."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, not every backend holds resources
+        """Release resources; the default does nothing."""
+
+
+def decode_state(key: str, raw: str | bytes, where: object) -> dict[str, Any] | None:
+    """A stored value, or None (logged) when it is not a JSON object."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        # Losing one crawl cursor only costs a full re-fetch; crashing the run would cost more.
+        logger.warning("state %s in %s is not a JSON object; ignoring it", key, where)
+        return None
+    return value
+
+
+def encode_state(key: str, value: dict[str, Any]) -> str:
+    if not isinstance(key, str) or not key:
+        raise ValueError("state keys must be non-empty strings")
+    if not isinstance(value, dict):
+        raise TypeError(f"state values must be dicts, got {type(value).__name__}")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
