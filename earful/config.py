@@ -7,9 +7,20 @@ from pathlib import Path
 from typing import Annotated, Any, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
-from earful.errors import ConfigError, QuerySyntaxError
+from earful.alerts.rules import AlertRule, rule_problem
+from earful.errors import BadRequest, ConfigError, QuerySyntaxError
+from earful.params import parse_zone
 from earful.query import Node, parse
 from earful.query.fields import RULE_FIELDS
 from earful.sources import SLUG, SiteProfile, SourceBase, SourceType, canonical_type, registered, source_types
@@ -27,7 +38,18 @@ class BrandConfig(BaseModel):
     name: str = Field(min_length=1)
     query: str = Field(min_length=1, max_length=10_000)
     competitors: list[str] = Field(default_factory=list)
+    tz: str | None = None  # IANA zone of the brand's daily rhythm (alerts); UTC when unset
     _rule: Node | None = PrivateAttr(default=None)
+
+    @field_validator("tz")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_zone(value)
+            except BadRequest:
+                raise ValueError(f"{value!r} is not an IANA time zone name; use e.g. Europe/Berlin") from None
+        return value
 
     @property
     def rule(self) -> Node:
@@ -42,6 +64,7 @@ class AppConfig(BaseModel):
     brands: list[BrandConfig] = Field(default_factory=list)
     sources: list[SourceConfig] = Field(default_factory=list)
     profiles: dict[str, SiteProfile] = Field(default_factory=dict)
+    alerts: list[AlertRule] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -65,6 +88,20 @@ def _loc(loc: tuple[int | str, ...]) -> str:
             continue  # pydantic names the union member ("feed"); the user wrote sources[0].x
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def check_alert_rules(config: AppConfig, rules: list[AlertRule], file: str, key: str = "alerts") -> None:
+    """Every rule's references (brand, query, sources, zone) hold and ids are unique; ConfigError names the key."""
+    brands = {b.id: b.tz for b in config.brands}
+    sources = set(source_types()) | {s.name for s in config.sources}
+    for i, rule in enumerate(rules):
+        problem = rule_problem(rule, brands, sources)
+        if problem is not None:
+            raise ConfigError(problem[1], file=file, key=f"{key}[{i}].{problem[0]}")
+    ids = [r.id for r in rules]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise ConfigError(f"alert rule ids must be unique; {duplicated[0]!r} is used twice", file=file, key=key)
 
 
 def _check_references(config: AppConfig, file: str) -> None:
@@ -92,6 +129,7 @@ def _check_references(config: AppConfig, file: str) -> None:
         problem = source.check(config.profiles)
         if problem is not None:
             raise ConfigError(problem[1], file=file, key=f"sources[{i}].{problem[0]}")
+    check_alert_rules(config, config.alerts, file)
 
 
 @lru_cache(maxsize=8)
@@ -115,7 +153,7 @@ def parse_config(data: Any, file: str = "<config>") -> AppConfig:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError("the top level must be a mapping with 'brands' and 'sources'", file=file)
+        raise ConfigError("the top level must be a mapping with 'brands', 'sources' and 'alerts'", file=file)
     try:
         config = config_model().model_validate(data)
     except ValidationError as exc:

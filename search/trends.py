@@ -154,3 +154,26 @@ def trend(index: IndexBackend, query: Node | None, filters: SearchFilters, *, in
         result = index.aggregate(query, seg_filters, _aggs(interval, bucket_offset_ms(interval, utc_offset)))
         _merge(result, seg_start, by_start, interval, tz)
     return buckets
+
+
+def fixed_buckets(index: IndexBackend, query: Node | None, filters: SearchFilters, *, step: int,
+                  since: datetime, until: datetime) -> tuple[list[int], list[int]]:
+    """Mentions and negative mentions per UTC bucket of ``step`` seconds, from ``since`` (a bucket start,
+    a multiple of ``step`` since the epoch) up to ``until``: what alerts count, through the trends path."""
+    if (since.timestamp() % step) or since >= until:
+        raise BadRequest("since must be a bucket start before until")
+    size = -int((since - until).total_seconds() // step)
+    counts, negative = [0] * size, [0] * size
+    histogram = {"field": "published_at", "fixed_interval": f"{step}s", "min_doc_count": 1}
+    aggs = {"labels": {"terms": {"field": "sentiment_label", "size": len(LABELS)},
+                       "aggs": {"timeline": {"date_histogram": histogram}}}}
+    result = index.aggregate(query, replace(filters, since=since, until=until), aggs)
+    start_ms = since.timestamp() * 1000
+    for label in result["labels"]["buckets"]:
+        for raw in label["timeline"]["buckets"]:
+            i = int((raw["key"] - start_ms) // (step * 1000))
+            if 0 <= i < size:
+                counts[i] += raw["doc_count"]
+                if label["key"] == "negative":
+                    negative[i] += raw["doc_count"]
+    return counts, negative

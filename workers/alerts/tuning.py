@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-TRIGGERS = ("volume_spike", "negative_spike", "negative_share", "silence", "new_mentions")
-DETECTED = ("volume_spike", "negative_spike", "negative_share", "silence")  # new_mentions is every match
+from earful.alerts.rules import SENSITIVITIES, TRIGGERS
+
+__all__ = ["DETECTED", "PRESETS", "SENSITIVITIES", "TRIGGERS", "Sensitivity", "Tuning", "sensitivity"]
+DETECTED = tuple(t for t in TRIGGERS if t != "new_mentions")  # new_mentions is every match: no detector
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,6 @@ PRESETS: dict[str, Sensitivity] = {
     "medium": Sensitivity("medium", z=4.5, ratio=2.0, share_gain=0.12),
     "high": Sensitivity("high", z=3.5, ratio=1.5, share_gain=0.08),
 }
-SENSITIVITIES = tuple(PRESETS)
 
 
 def sensitivity(name: str = "medium", threshold: float | None = None, min_count: int | None = None) -> Sensitivity:
