@@ -12,7 +12,19 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from api.deps import require_api_key
-from api.routes import compare, export, health, mentions, ratings, searches, sources, themes, top, trends
+from api.routes import (
+    alerts,
+    compare,
+    export,
+    health,
+    mentions,
+    ratings,
+    searches,
+    sources,
+    themes,
+    top,
+    trends,
+)
 from earful import __version__
 from earful.config import AppConfig
 from earful.errors import BadRequest, IndexUnavailable
@@ -59,7 +71,8 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     serving process's services in /health.
     """
     app = FastAPI(title="Earful", version=__version__,
-                  description="Search, trends, compare, themes, ratings and export of the mentions Earful has collected.")
+                  description="Search, trends, compare, themes, ratings, export and alerts over the mentions Earful "
+                              "has collected.")
     app.state.settings = settings
     app.state.index = index
     app.state.state_store = state
@@ -69,7 +82,7 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     app.include_router(mentions.router, prefix="/api/v1", dependencies=secured)
     app.include_router(trends.router, prefix="/api/v1", dependencies=secured)
     app.include_router(sources.router, prefix="/api/v1", dependencies=secured)
-    for resource in (compare, top, themes, ratings, export, searches):
+    for resource in (compare, top, themes, ratings, export, searches, alerts):
         app.include_router(resource.router, prefix="/api/v1", dependencies=secured)
     app.include_router(health.router)
     app.openapi = _openapi(app)  # type: ignore[method-assign]

@@ -1,14 +1,16 @@
 """Which services each process role runs: the one table ``earful run|serve|scheduler|worker`` start from.
 
-| role        | services                 | what the process does                                  |
-|-------------|--------------------------|--------------------------------------------------------|
-| `run`       | scheduler, refiner, api  | collects on schedule, refines sentiment, serves the API |
-| `serve`     | api                      | serves the API over the index                          |
-| `scheduler` | scheduler                | collects on schedule (batches go to Redis with RQ)     |
-| `worker`    | rq-worker, refiner       | processes queued batches, refines sentiment            |
+| role        | services                         | what the process does                                  |
+|-------------|----------------------------------|--------------------------------------------------------|
+| `run`       | scheduler, refiner, alerts, api  | collects on schedule, refines sentiment, evaluates alert rules, serves the API |
+| `serve`     | api                              | serves the API over the index                          |
+| `scheduler` | scheduler                        | collects on schedule (batches go to Redis with RQ)     |
+| `worker`    | rq-worker, refiner, alerts       | processes queued batches, refines sentiment, evaluates alert rules |
 
-A service that does not apply (no slow sentiment scorer configured, a burst worker) is left out.
-Further background work (alert evaluation, digests, deliveries) is one more service name here.
+A service that does not apply (no slow sentiment scorer configured, a burst worker, alerts in a
+process that does not index) is left out. Alert rules are evaluated after every batch by the
+process that indexes it; the ``alerts`` service adds the clock (silences, buckets that end quietly).
+Further background work (digests, deliveries) is one more service name here.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from cli.helpers import say
 from cli.serve import ApiService, api_server
+from earful.errors import IndexUnavailable
 from earful.settings import Settings
 from earful.state import StateStore, open_state
 from search.base import IndexBackend
@@ -30,10 +33,10 @@ if TYPE_CHECKING:
     from workers.runtime import Runtime
 
 ROLES: dict[str, tuple[str, ...]] = {
-    "run": ("scheduler", "refiner", "api"),
+    "run": ("scheduler", "refiner", "alerts", "api"),
     "serve": ("api",),
     "scheduler": ("scheduler",),
-    "worker": ("rq-worker", "refiner"),
+    "worker": ("rq-worker", "refiner", "alerts"),
 }
 
 
@@ -112,9 +115,29 @@ def _rq_worker(ctx: RoleContext) -> Service | None:
                            burst=ctx.options.burst, verbose=ctx.options.verbose, progress=say)
 
 
+def _alerts(ctx: RoleContext) -> Service | None:
+    from workers.alerts.service import AlertService
+    from workers.runtime import evaluator_of
+
+    if "rq-worker" in ROLES[ctx.role]:  # the evaluator of the processor the worker's jobs run
+        if ctx.options.burst:
+            return None
+        from workers.jobs import processor
+
+        try:
+            evaluator = evaluator_of(processor())
+        except IndexUnavailable as exc:
+            say(f"warning: not evaluating alert rules on a clock in this worker: {exc}")
+            return None
+    else:
+        evaluator = ctx.runtime.evaluator  # None when batches go to workers: they evaluate
+    return AlertService(evaluator, tick=getattr(ctx.options, "alert_tick", 30.0)) if evaluator else None
+
+
 SERVICES: dict[str, Callable[[RoleContext], Service | None]] = {
     "scheduler": _scheduler,
     "refiner": _refiner,
+    "alerts": _alerts,
     "api": _api,
     "rq-worker": _rq_worker,
 }

@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from earful.alerts.rules import AlertRule, rule_problem
+from earful.alerts.rules import AlertRule, RuleBook
 from earful.errors import BadRequest, ConfigError, QuerySyntaxError
 from earful.params import parse_zone
 from earful.query import Node, parse
@@ -80,6 +80,11 @@ class AppConfig(BaseModel):
     def brand(self, brand_id: str) -> BrandConfig | None:
         return next((b for b in self.brands if b.id == brand_id), None)
 
+    def rule_book(self) -> RuleBook:
+        """What alert rules (the file's and the API's) are checked against."""
+        return RuleBook(tuple(self.alerts), {b.id: b.tz for b in self.brands},
+                        frozenset(source_types()) | {s.name for s in self.sources})
+
 
 def _loc(loc: tuple[int | str, ...]) -> str:
     out = ""
@@ -88,20 +93,6 @@ def _loc(loc: tuple[int | str, ...]) -> str:
             continue  # pydantic names the union member ("feed"); the user wrote sources[0].x
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def check_alert_rules(config: AppConfig, rules: list[AlertRule], file: str, key: str = "alerts") -> None:
-    """Every rule's references (brand, query, sources, zone) hold and ids are unique; ConfigError names the key."""
-    brands = {b.id: b.tz for b in config.brands}
-    sources = set(source_types()) | {s.name for s in config.sources}
-    for i, rule in enumerate(rules):
-        problem = rule_problem(rule, brands, sources)
-        if problem is not None:
-            raise ConfigError(problem[1], file=file, key=f"{key}[{i}].{problem[0]}")
-    ids = [r.id for r in rules]
-    duplicated = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicated:
-        raise ConfigError(f"alert rule ids must be unique; {duplicated[0]!r} is used twice", file=file, key=key)
 
 
 def _check_references(config: AppConfig, file: str) -> None:
@@ -129,7 +120,7 @@ def _check_references(config: AppConfig, file: str) -> None:
         problem = source.check(config.profiles)
         if problem is not None:
             raise ConfigError(problem[1], file=file, key=f"sources[{i}].{problem[0]}")
-    check_alert_rules(config, config.alerts, file)
+    config.rule_book().check(config.alerts, file)
 
 
 @lru_cache(maxsize=8)

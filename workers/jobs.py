@@ -47,7 +47,9 @@ def build_from_settings(settings: Settings) -> Processor:
         if not settings.es_url and writer_lock_held(settings):
             raise IndexUnavailable(embedded_lock_message(settings)) from exc
         raise
-    return build_processor(settings, settings.app_config, index)
+    from earful.state import open_state
+
+    return build_processor(settings, settings.app_config, index, open_state(settings))
 
 
 def embedded_lock_message(settings: Settings) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from earful.errors import EarfulError
 from earful.models import Mention, RawMention
@@ -21,18 +21,27 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+
+class BatchListener(Protocol):
+    """Told of every batch once it is indexed (the alert evaluator)."""
+
+    def after_batch(self, mentions: Sequence[Mention]) -> object: ...
+
+
 class Processor:
     """Turns collected RawMentions into stored Mentions. Safe to re-run on the same input."""
 
     def __init__(self, matcher: BrandMatcher, detector: LanguageDetector,
                  sentiment: SentimentRouter, index: IndexBackend,
-                 refine_queue: RefineQueue | None = None) -> None:
-        """With a ``refine_queue``, slow scorers are left to the background refiner."""
+                 refine_queue: RefineQueue | None = None, listeners: Sequence[BatchListener] = ()) -> None:
+        """With a ``refine_queue``, slow scorers are left to the background refiner; ``listeners`` are
+        told of each indexed batch."""
         self.matcher = matcher
         self.detector = detector
         self.sentiment = sentiment
         self.index = index
         self.refine_queue = refine_queue
+        self.listeners = list(listeners)
 
     def process(self, raws: Sequence[RawMention], known: Sequence[Mention] = ()) -> RunStats:
         """``known``: the same mentions as stored elsewhere (an export being imported); their
@@ -45,7 +54,15 @@ class Processor:
                 # IndexUnavailable propagates: the caller keeps the batch and retries it.
                 stats.indexed = self.index.upsert(mentions)
         self._queue_refinement(mentions)
+        self._tell(mentions)
         return stats
+
+    def _tell(self, mentions: Sequence[Mention]) -> None:
+        for listener in self.listeners if mentions else ():
+            try:
+                listener.after_batch(mentions)
+            except Exception:  # stored is stored: a listener's trouble is logged, the batch is done
+                logger.exception("after indexing %d mentions, %s failed", len(mentions), type(listener).__name__)
 
     def _queue_refinement(self, mentions: Sequence[Mention]) -> None:
         pending = [m.id for m in mentions if is_pending(m.sentiment)]

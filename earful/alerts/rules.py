@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from earful.errors import QuerySyntaxError
+from earful.errors import ConfigError, QuerySyntaxError
 from earful.params import parse_duration
 from earful.query import Node, parse
 from earful.query.fields import QUERY_FIELDS
@@ -97,7 +99,27 @@ class AlertRule(BaseModel):
         return parse(self.q, fields=QUERY_FIELDS) if self.q and self.q.strip() else None
 
 
-def rule_problem(rule: AlertRule, brands: dict[str, str | None], sources: set[str]) -> tuple[str, str] | None:
+@dataclass(frozen=True)
+class RuleBook:
+    """What rules are checked against: the config's rules, brands (id → time zone) and source names."""
+
+    configured: tuple[AlertRule, ...] = ()
+    brands: dict[str, str | None] = field(default_factory=dict)
+    sources: frozenset[str] = frozenset()
+
+    def check(self, rules: list[AlertRule], file: str, key: str = "alerts") -> None:
+        """Every rule's references hold and ids are unique; a ConfigError names the file and the key."""
+        for i, rule in enumerate(rules):
+            problem = rule_problem(rule, self.brands, self.sources)
+            if problem is not None:
+                raise ConfigError(problem[1], file=file, key=f"{key}[{i}].{problem[0]}")
+        ids = [r.id for r in rules]
+        duplicated = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicated:
+            raise ConfigError(f"alert rule ids must be unique; {duplicated[0]!r} is used twice", file=file, key=key)
+
+
+def rule_problem(rule: AlertRule, brands: dict[str, str | None], sources: Set[str]) -> tuple[str, str] | None:
     """(key, message) of the first reference that does not hold, or None.
 
     ``brands``: brand id → its time zone; ``sources``: source types and configured source names.

@@ -8,7 +8,9 @@ incidents up to the cut. Production keeps one tracker per rule and steps it as b
 
 from __future__ import annotations
 
+import copy
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -25,6 +27,14 @@ from workers.alerts.tuning import DEFAULT_TUNING, DETECTED, PRESETS, Sensitivity
 NEGATIVE = ("negative_spike", "negative_share")
 DROP = 1.6  # a fall below 1/DROP (or an unalerted rise above DROP) that holds for shift_hours is adopted ...
 SILENT = 0.2  # ... unless it fell below this fraction of the expected volume
+
+
+@dataclass(frozen=True)
+class Peek:
+    """Each trigger's incident (active or last) after the unfinished buckets, and their expected bands."""
+
+    current: dict[str, Incident | None]
+    bands: list[tuple[float, float, float]]  # expected, low, high per unfinished bucket
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,34 @@ class Tracker:
 
     def step(self, count: int, negative: int = 0) -> list[Update]:
         """Take the next bucket; the incident changes it caused."""
+        i, expected = self._take(count, negative)
+        updates = self._detect(i) if i >= self.warmup else []
+        self._settle(i, count, expected)
+        updates += self._adapt(i)
+        return updates
+
+    def peek(self, pending: Sequence[tuple[int, int]]) -> Peek:
+        """Where every trigger stands after buckets that are not complete yet (``pending``: counts so far),
+        without taking them in: the next ``step`` starts from where it was."""
+        length = len(self)
+        saved = copy.deepcopy((self.episodes, self.incidents, self.quiet_from))
+        points = []
+        try:
+            for count, negative in pending:
+                i, expected = self._take(count, negative)
+                if i >= self.warmup:
+                    self._detect(i)
+                self._settle(i, count, expected, looking=True)
+                points.append(self.band(i))
+            current = {name: replace(e.current) if e.current is not None else None
+                       for name, e in self.episodes.items()}
+        finally:
+            self.baseline.history.truncate(length)
+            del self.spreads[length:]
+            self.episodes, self.incidents, self.quiet_from = saved
+        return Peek(current, points)
+
+    def _take(self, count: int, negative: int) -> tuple[int, float]:
         b = self.baseline
         i = len(b.history)
         b.prepare(i)
@@ -68,10 +106,7 @@ class Tracker:
         self.spreads.append(b.spread[0])
         if count > math.floor(self.tuning.quiet_fraction * expected):
             self.quiet_from = i + 1
-        updates = self._detect(i) if i >= self.warmup else []
-        self._settle(i, count, expected)
-        updates += self._adapt(i)
-        return updates
+        return i, expected
 
     def _limits(self, i: int, name: str) -> Limits:
         episode = self.episodes[name]
@@ -102,7 +137,7 @@ class Tracker:
             updates.append(Update(i, change, replace(episode.current)))
         return updates
 
-    def _settle(self, i: int, count: int, expected: float) -> None:
+    def _settle(self, i: int, count: int, expected: float, looking: bool = False) -> None:
         b, ep = self.baseline, self.episodes
         clipped = float(count)
         if i >= self.warmup:
@@ -111,7 +146,7 @@ class Tracker:
         share_ok = ordinary and not any(ep[name].active for name in NEGATIVE)
         b.history.settle(clipped, ordinary, share_ok)
         silence = ep["silence"].current
-        if silence is not None and silence.active and silence.opened == i:
+        if silence is not None and silence.active and silence.opened == i and not looking:
             b.history.relabel(self.quiet_from, level=False, rhythm=False, share=False)
 
     def _ratio(self, start: int, end: int, negative: bool = False) -> float:

@@ -79,6 +79,15 @@ class History:
         for i in range(start, end):
             self._extend(i)
 
+    def truncate(self, length: int) -> None:
+        """Forget every bucket from ``length`` on (what a look at unfinished buckets added)."""
+        for values in (self.counts, self.negative, self.expected, self.profile, self.clipped, self.level_ok,
+                       self.rhythm_ok, self.share_ok):
+            del values[length:]
+        for prefix in (self.p_count, self.p_negative, self.p_expected, self.p_level_count, self.p_level_profile,
+                       self.p_share_count, self.p_share_negative):
+            del prefix[length + 1:]
+
     @staticmethod
     def window(prefix: list[float], start: int, end: int) -> float:
         """Sum over buckets ``start`` .. ``end - 1`` of the series behind ``prefix``."""
