@@ -146,3 +146,24 @@ def test_sensitivity_orders_the_number_of_incidents(make_series: Maker) -> None:
     counts = [len(detect(series, sensitivity(name)).incidents["volume_spike"]) for name in ("low", "medium", "high")]
     assert 1 <= counts[0] <= counts[1] <= counts[2] and counts[2] > counts[0], counts
     assert len(detect(series, sensitivity("medium", threshold=40.0)).incidents["volume_spike"]) <= counts[0]
+
+
+def test_peeking_at_unfinished_buckets_changes_nothing_and_sees_the_spike(make_series: Maker) -> None:
+    def spike(rate: np.ndarray) -> None:
+        rate[20 * 96:20 * 96 + 6] *= 15
+
+    series = make_series(2000, 24, step=900, edit=spike)
+    plain = detect(series)
+    tracker = Tracker(series.start, series.step)
+    counts = series.counts.tolist()
+    seen_early = None
+    for i, count in enumerate(counts):
+        if i >= 5:  # look at the next bucket half full, and the one after that, before taking this one
+            peek = tracker.peek([(count // 2, 0), (counts[i + 1] // 2 if i + 1 < len(counts) else 0, 0)])
+            assert len(peek.bands) == 2 and all(low <= expected <= high for expected, low, high in peek.bands)
+            current = peek.current["volume_spike"]
+            if seen_early is None and current is not None and current.active:
+                seen_early = i
+        tracker.step(count)
+    assert [x.opened for x in tracker.incidents["volume_spike"]] == [x.opened for x in plain.incidents["volume_spike"]]
+    assert seen_early is not None and seen_early <= plain.incidents["volume_spike"][0].opened
