@@ -101,14 +101,22 @@ class Incidents:
         except ValidationError:
             return None
 
-    def save(self, incident: Incident) -> None:
+    def save(self, incident: Incident) -> str:
+        """Store it; returns its stamp (what ``open_stamp`` answers until the next save)."""
         self.state.set(INCIDENT + incident.id, incident.model_dump(mode="json"))
+        stamp = f"{incident.id}@{incident.sequence}@{incident.updated_at.isoformat()}"
         if incident.state == "resolved":
             pointer = self.state.get(OPEN + incident.rule)
             if pointer is not None and pointer.get("id") == incident.id:
                 self.state.delete(OPEN + incident.rule)
         else:
-            self.state.set(OPEN + incident.rule, {"id": incident.id})
+            self.state.set(OPEN + incident.rule, {"id": incident.id, "stamp": stamp})
+        return stamp
+
+    def open_stamp(self, rule_id: str) -> str | None:
+        """A cheap check of the rule's open incident: changes whenever it is saved (by any process)."""
+        pointer = self.state.get(OPEN + rule_id)
+        return str(pointer.get("stamp") or pointer.get("id")) if pointer else None
 
     def open_for(self, rule_id: str) -> Incident | None:
         pointer = self.state.get(OPEN + rule_id)

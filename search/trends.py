@@ -156,18 +156,17 @@ def trend(index: IndexBackend, query: Node | None, filters: SearchFilters, *, in
     return buckets
 
 
-def fixed_buckets(index: IndexBackend, query: Node | None, filters: SearchFilters, *, step: int,
-                  since: datetime, until: datetime) -> tuple[list[int], list[int]]:
-    """Mentions and negative mentions per UTC bucket of ``step`` seconds, from ``since`` (a bucket start,
-    a multiple of ``step`` since the epoch) up to ``until``: what alerts count, through the trends path."""
-    if (since.timestamp() % step) or since >= until:
-        raise BadRequest("since must be a bucket start before until")
-    size = -int((since - until).total_seconds() // step)
-    counts, negative = [0] * size, [0] * size
+Counts = tuple[list[int], list[int]]  # mentions and negative mentions per bucket
+
+
+def _label_timeline(step: int) -> dict[str, Any]:
     histogram = {"field": "published_at", "fixed_interval": f"{step}s", "min_doc_count": 1}
-    aggs = {"labels": {"terms": {"field": "sentiment_label", "size": len(LABELS)},
+    return {"labels": {"terms": {"field": "sentiment_label", "size": len(LABELS)},
                        "aggs": {"timeline": {"date_histogram": histogram}}}}
-    result = index.aggregate(query, replace(filters, since=since, until=until), aggs)
+
+
+def _dense(result: dict[str, Any], step: int, since: datetime, size: int) -> Counts:
+    counts, negative = [0] * size, [0] * size
     start_ms = since.timestamp() * 1000
     for label in result["labels"]["buckets"]:
         for raw in label["timeline"]["buckets"]:
@@ -177,3 +176,18 @@ def fixed_buckets(index: IndexBackend, query: Node | None, filters: SearchFilter
                 if label["key"] == "negative":
                     negative[i] += raw["doc_count"]
     return counts, negative
+
+
+def _span(step: int, since: datetime, until: datetime) -> int:
+    if (since.timestamp() % step) or since >= until:
+        raise BadRequest("since must be a bucket start before until")
+    return -int((since - until).total_seconds() // step)
+
+
+def fixed_buckets(index: IndexBackend, query: Node | None, filters: SearchFilters, *, step: int,
+                  since: datetime, until: datetime) -> Counts:
+    """Mentions and negative mentions per UTC bucket of ``step`` seconds, from ``since`` (a bucket start,
+    a multiple of ``step`` since the epoch) up to ``until``: what alerts count, through the trends path."""
+    size = _span(step, since, until)
+    result = index.aggregate(query, replace(filters, since=since, until=until), _label_timeline(step))
+    return _dense(result, step, since, size)

@@ -8,7 +8,6 @@ incidents up to the cut. Production keeps one tracker per rule and steps it as b
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -78,7 +77,9 @@ class Tracker:
         """Where every trigger stands after buckets that are not complete yet (``pending``: counts so far),
         without taking them in: the next ``step`` starts from where it was."""
         length = len(self)
-        saved = copy.deepcopy((self.episodes, self.incidents, self.quiet_from))
+        episodes = {name: e.snapshot() for name, e in self.episodes.items()}
+        opened = {name: len(found) for name, found in self.incidents.items()}
+        quiet_from = self.quiet_from
         points = []
         try:
             for count, negative in pending:
@@ -92,7 +93,11 @@ class Tracker:
         finally:
             self.baseline.history.truncate(length)
             del self.spreads[length:]
-            self.episodes, self.incidents, self.quiet_from = saved
+            for name, saved in episodes.items():
+                self.episodes[name].restore(saved)
+            for name, count in opened.items():
+                del self.incidents[name][count:]
+            self.quiet_from = quiet_from
         return Peek(current, points)
 
     def _take(self, count: int, negative: int) -> tuple[int, float]:

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from earful.alert_store import AlertRules, Incidents
 from earful.alerts.models import Evidence
@@ -71,45 +72,70 @@ class Evaluator:
             return []
         brands = {b for m in mentions for b in m.brands}
         oldest = min(m.published_at for m in mentions)
-        chosen = [r for r in self.current_rules() if r.brand is None or r.brand in brands]
-        return [self.evaluate(rule, oldest) for rule in chosen]
+        return self.evaluate([r for r in self.current_rules() if r.brand is None or r.brand in brands], oldest)
 
     def tick(self) -> list[Outcome]:
         """Evaluate every rule (buckets that ended, silences), and close incidents of rules now gone."""
         rules = self.current_rules()
-        outcomes = [self.evaluate(rule) for rule in rules]
+        outcomes = self.evaluate(rules)
         self._forget_removed({r.id for r in rules})
         return outcomes
 
-    def evaluate(self, rule: AlertRule, oldest: datetime | None = None) -> Outcome:
-        if rule.trigger == "new_mentions":
-            return Outcome(rule.id, skipped="new_mentions is delivered mention by mention")
-        name = f"alert-rule:{rule.id}"
+    def evaluate(self, rules: Sequence[AlertRule], oldest: datetime | None = None) -> list[Outcome]:
+        """Evaluate ``rules``, each under its lease; ``oldest``: the earliest publication time just indexed."""
+        outcomes: dict[str, Outcome] = {}
+        leased = []
+        for rule in rules:
+            if rule.trigger == "new_mentions":
+                outcomes[rule.id] = Outcome(rule.id, skipped="new_mentions is delivered mention by mention")
+                continue
+            ok, got = self._guard(rule, outcomes, partial(self.state.try_lock, f"alert-rule:{rule.id}", self.owner,
+                                                          LEASE_SECONDS))
+            if ok and got:
+                leased.append(rule)
+            elif ok:
+                outcomes[rule.id] = Outcome(rule.id, skipped="another evaluator holds the rule")
         try:
-            if not self.state.try_lock(name, self.owner, LEASE_SECONDS):
-                return Outcome(rule.id, skipped="another evaluator holds the rule")
-            try:
-                with self._lock:
-                    return Outcome(rule.id, change=self._evaluate(rule, oldest))
-            finally:
-                self.state.unlock(name, self.owner)
-        except Exception as exc:  # one rule's failure must not stop collection or the other rules
+            with self._lock:
+                self._evaluate_leased(leased, oldest, outcomes)
+        finally:
+            for rule in leased:
+                self._guard(rule, outcomes, partial(self.state.unlock, f"alert-rule:{rule.id}", self.owner))
+        self.evaluations += len(leased)
+        return [outcomes[r.id] for r in rules]
+
+    def _evaluate_leased(self, rules: list[AlertRule], oldest: datetime | None, outcomes: dict[str, Outcome]) -> None:
+        now = self.clock()
+        ready = [r for r in rules if self._guard(r, outcomes, partial(self._ready, r, oldest, now))[0]]
+        for rule in ready:
+            work = partial(self._refresh_and_sync, self._live[rule.id], now)
+            ok, change = self._guard(rule, outcomes, work)
+            if ok:
+                outcomes[rule.id] = Outcome(rule.id, change=change if isinstance(change, str) else None)
+
+    def _ready(self, rule: AlertRule, oldest: datetime | None, now: datetime) -> bool:
+        """The rule's detector, built afresh when the rule is new or changed, or history was filled in behind
+        it (a first collection, a catch-up): rebuilt from the index, the past is never alerted on."""
+        current = self._live.get(rule.id)
+        if current is None or current.rule != rule or (oldest is not None and oldest < current.committed_until):
+            self._live[rule.id] = live.build(self.index, rule, rule_scope(rule, self.config), now, self.tuning)
+        return True
+
+    def _refresh_and_sync(self, rule_live: live.LiveRule, now: datetime) -> str | None:
+        live.refresh(self.index, rule_live, now)
+        return records.sync(rule_live, self.incidents, now, self._describe)
+
+    def _guard(self, rule: AlertRule, outcomes: dict[str, Outcome],
+               work: Callable[[], object]) -> tuple[bool, object]:
+        """Run ``work`` for one rule: (True, its result), or (False, None) with the failure logged and recorded
+        as the rule's outcome. One rule's trouble never stops the others, the batch or the clock."""
+        try:
+            return True, work()
+        except Exception as exc:
             self.failures += 1
             logger.exception("alert rule %s could not be evaluated", rule.id)
-            return Outcome(rule.id, error=f"{type(exc).__name__}: {exc}")
-        finally:
-            self.evaluations += 1
-
-    def _evaluate(self, rule: AlertRule, oldest: datetime | None) -> str | None:
-        now = self.clock()
-        current = self._live.get(rule.id)
-        stale = current is None or current.rule != rule or (oldest is not None and oldest < current.committed_until)
-        if stale:  # new, changed, or history was filled in behind it (backfill): rebuilt, never alerted
-            current = self._live[rule.id] = live.build(self.index, rule, rule_scope(rule, self.config), now,
-                                                       self.tuning)
-        assert current is not None
-        live.refresh(self.index, current, now)
-        return records.sync(current, self.incidents, now, self._describe)
+            outcomes[rule.id] = Outcome(rule.id, error=f"{type(exc).__name__}: {exc}")
+            return False, None
 
     def _describe(self, rule_live: live.LiveRule, since: datetime, until: datetime) -> Evidence | None:
         return evidence.gather(self.index, self.config, rule_live.scope, since, until,

@@ -7,7 +7,7 @@ versions people were or will be told about (1 when opened), so updates can be th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from workers.alerts.signals import Signal
@@ -51,6 +51,14 @@ class Incident:
             self.peak_score, self.peak_observed, self.peak_at = signal.score, signal.observed, i
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    incident: Incident | None
+    fields: Incident | None
+    in_band: int
+    clear_from: int
+
+
 def _ratio(signal: Signal) -> float:
     return signal.observed / max(signal.expected, 1e-9)
 
@@ -69,6 +77,16 @@ class Episode:
     @property
     def active(self) -> bool:
         return self.current is not None and self.current.active
+
+    def snapshot(self) -> Snapshot:
+        """What ``restore`` puts back: stepping changes the incident in place, so its fields are copied."""
+        copy = replace(self.current) if self.current is not None else None
+        return Snapshot(self.current, copy, self.in_band, self.clear_from)
+
+    def restore(self, saved: Snapshot) -> None:
+        if saved.incident is not None and saved.fields is not None:
+            saved.incident.__dict__.update(saved.fields.__dict__)  # the same object, as lists elsewhere hold it
+        self.current, self.in_band, self.clear_from = saved.incident, saved.in_band, saved.clear_from
 
     def step(self, i: int, signal: Signal | None) -> Change | None:
         """Feed bucket ``i``'s signal; the change it caused, if any."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from earful.alerts.models import Incident
 from earful.alerts.rules import AlertRule
 from search.base import IndexBackend
 from search.trends import fixed_buckets
@@ -38,6 +39,9 @@ class LiveRule:
     synced_sequence: int = 0  # the detector's incident versions already mirrored in the store
     peek: Peek | None = None
     pending_counts: list[tuple[int, int]] = field(default_factory=list)
+    record: Incident | None = None  # the open incident as this process last read or wrote it …
+    record_stamp: str | None = None  # … and the store's stamp then
+    saved_bucket: int = -1  # the current bucket when the open incident was last saved
 
     @property
     def step(self) -> int:
@@ -66,17 +70,22 @@ def build(index: IndexBackend, rule: AlertRule, scope: RuleScope, now: datetime,
     return live
 
 
+def wanted(live: LiveRule, now: datetime) -> tuple[datetime, datetime]:
+    """The buckets an evaluation reads: from the first uncommitted one to the end of the current one."""
+    since = min(live.committed_until, _pending_from(now, live.step))
+    return since, bucket_start(now, live.step) + timedelta(seconds=live.step)
+
+
 def refresh(index: IndexBackend, live: LiveRule, now: datetime) -> None:
     """Commit the buckets that finished since, and look at the unfinished ones."""
     pending_from = _pending_from(now, live.step)
-    end = bucket_start(now, live.step) + timedelta(seconds=live.step)
-    since = min(live.committed_until, pending_from)
-    counts, negative = fixed_buckets(index, live.scope.query, live.scope.filters, step=live.step, since=since,
-                                     until=end)
+    since, end = wanted(live, now)
+    mentions, negative = fixed_buckets(index, live.scope.query, live.scope.filters, step=live.step, since=since,
+                                       until=end)
     done = max(0, live.index_at(pending_from) - len(live.tracker))
-    for count, neg in zip(counts[:done], negative[:done]):
+    for count, neg in zip(mentions[:done], negative[:done]):
         live.tracker.step(count, neg)
-    live.pending_counts = list(zip(counts[done:], negative[done:]))
+    live.pending_counts = list(zip(mentions[done:], negative[done:]))
     live.peek = live.tracker.peek(live.pending_counts)
 
 

@@ -27,13 +27,12 @@ def incident_id(rule_id: str, opened: datetime) -> str:
 def sync(live: LiveRule, incidents: Incidents, now: datetime, describe: Describe) -> str | None:
     """Bring the rule's stored incident in line with its detector; the change made, if any."""
     current = live.peek.current.get(live.rule.trigger) if live.peek is not None else None
-    record = incidents.open_for(live.rule.id)
+    record = _open_record(live, incidents)
     if current is None or not current.active:
         if record is None:
             return None
         resolve(record, now, current.resolution if current is not None and current.resolution else "back_in_band")
-        record.series = series(live, record)
-        incidents.save(record)
+        _save(live, incidents, record, now)
         return "resolved"
     change: str | None
     if record is None:
@@ -53,9 +52,26 @@ def sync(live: LiveRule, incidents: Incidents, now: datetime, describe: Describe
     if change is not None:
         record.versions.append(_version(record, now))
         record.evidence = describe(live, record.window_start, max(record.window_end, now)) or record.evidence
-    record.series = series(live, record)
-    incidents.save(record)
+    if change is not None or live.index_at(now) != live.saved_bucket:  # else: written again as its bucket ends
+        _save(live, incidents, record, now)
     return change
+
+
+def _open_record(live: LiveRule, incidents: Incidents) -> Incident | None:
+    """The rule's open incident: this process's copy while nobody saved another one since."""
+    stamp = incidents.open_stamp(live.rule.id)
+    if stamp is None:
+        live.record = live.record_stamp = None
+    elif stamp != live.record_stamp or live.record is None:
+        live.record, live.record_stamp = incidents.open_for(live.rule.id), stamp
+    return live.record
+
+
+def _save(live: LiveRule, incidents: Incidents, record: Incident, now: datetime) -> None:
+    record.series = series(live, record)
+    stamp = incidents.save(record)
+    live.saved_bucket = live.index_at(now)
+    live.record, live.record_stamp = (record, stamp) if record.state != "resolved" else (None, None)
 
 
 def resolve(record: Incident, now: datetime, why: str) -> None:

@@ -56,3 +56,4 @@ def test_bucket_counts_take_the_rule_query_and_filters(empty_index: IndexBackend
     with pytest.raises(BadRequest):
         fixed_buckets(empty_index, None, SearchFilters(), step=900, since=START + timedelta(minutes=7),
                       until=START + timedelta(hours=1))
+

@@ -167,3 +167,17 @@ def test_peeking_at_unfinished_buckets_changes_nothing_and_sees_the_spike(make_s
         tracker.step(count)
     assert [x.opened for x in tracker.incidents["volume_spike"]] == [x.opened for x in plain.incidents["volume_spike"]]
     assert seen_early is not None and seen_early <= plain.incidents["volume_spike"][0].opened
+
+
+def test_a_peek_leaves_every_incident_as_it_was(make_series: Maker) -> None:
+    def spike(rate: np.ndarray) -> None:
+        rate[20 * 96:20 * 96 + 8] *= 12
+
+    series = make_series(2000, 23, step=900, edit=spike)
+    tracker = Tracker(series.start, series.step)
+    plain = detect(series)
+    for count in series.counts.tolist():
+        tracker.peek([(0, 0), (0, 0)])  # a lull to come would resolve an open incident: it must not stick
+        tracker.step(count)
+    assert [(x.opened, x.resolved, x.state, x.sequence) for x in tracker.incidents["volume_spike"]] == \
+        [(x.opened, x.resolved, x.state, x.sequence) for x in plain.incidents["volume_spike"]]
