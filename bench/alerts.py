@@ -16,7 +16,6 @@ import argparse
 import math
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchlib import build  # noqa: E402
+from benchlib import prepared, report  # noqa: E402
 
 from earful.config import AppConfig, parse_config  # noqa: E402
 from earful.models import Mention, Sentiment  # noqa: E402
@@ -37,7 +36,8 @@ from workers.alerts.evaluator import Evaluator  # noqa: E402
 
 BRANDS = [f"brand{i}" for i in range(10)]
 SOURCES = [("feed", "newsfeed"), ("reddit", "r/gadgets"), ("review", "reviews"), ("web", "forums")]
-WORDS = ["refund", "outage", "support", "price", "plan", "network", "app", "invoice", "delivery", "screen"]
+TOPICS = ["refund", "outage", "support", "price", "plan", "network", "app", "invoice", "delivery", "screen"]
+FILLER = [f"w{i:04d}" for i in range(3000)]  # everyday words: a topic is in a few per cent of mentions
 END = datetime(2024, 7, 1, tzinfo=timezone.utc)
 DAYS = 180
 
@@ -56,7 +56,7 @@ def mentions(n: int, end: datetime = END, seconds: float = DAYS * 86400, prefix:
     rng = random.Random(seed)
     for i in range(n):
         brand = rng.choice(BRANDS)
-        words = rng.choices(WORDS, k=rng.randint(8, 30))
+        words = rng.choices(FILLER, k=rng.randint(8, 30)) + rng.sample(TOPICS, int(rng.random() < 0.2))
         score = round(rng.uniform(-1, 1), 3)
         label = "negative" if score < -0.3 else "positive" if score > 0.2 else "neutral"
         source, name = rng.choice(SOURCES)
@@ -79,13 +79,6 @@ def config() -> AppConfig:
     return parse_config({"brands": [{"id": b, "name": b, "query": b} for b in BRANDS], "alerts": rules})
 
 
-def summary(name: str, wall: list[float], cpu: list[float]) -> None:
-    wall, cpu = sorted(wall), sorted(cpu)
-    p95 = wall[max(0, int(len(wall) * 0.95) - 1)]
-    print(f"{name:<52} p50 {statistics.median(wall):7.1f} ms   p95 {p95:7.1f} ms   "
-          f"CPU p50 {statistics.median(cpu):7.1f} ms   (n={len(wall)})", flush=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="stored mentions")
@@ -94,11 +87,7 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=40, help="batches evaluated")
     parser.add_argument("--batch", type=int, default=500, help="mentions per batch")
     args = parser.parse_args()
-    path = args.dir / f"n{args.n}"
-    if not (args.reuse and path.is_dir()):
-        shutil.rmtree(path, ignore_errors=True)
-        print(f"building {args.n:,} mentions in {path}")
-        build(path, mentions(args.n), args.n)
+    path = prepared(args.dir, args.n, args.reuse, mentions)
     shutil.rmtree(args.dir / "state", ignore_errors=True)
     index = EmbeddedIndex(path)
     state = SQLiteStateStore(args.dir / "state" / "state.sqlite3")
@@ -119,7 +108,7 @@ def main() -> None:
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - used) * 1000)
         assert len(outcomes) == 20 and not [o for o in outcomes if o.error], outcomes
-    summary(f"after a batch of {args.batch}: 20 rules evaluated", wall, cpu)
+    report(f"after a batch of {args.batch}: 20 rules evaluated", wall, cpu, width=52)
     wall, cpu = [], []
     for _ in range(10):
         now[0] += timedelta(seconds=30)
@@ -127,7 +116,7 @@ def main() -> None:
         evaluator.tick()
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - used) * 1000)
-    summary("the clock's round: 20 rules evaluated", wall, cpu)
+    report("the clock's round: 20 rules evaluated", wall, cpu, width=52)
     state.close()
     index.close()
 

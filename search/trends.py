@@ -191,3 +191,17 @@ def fixed_buckets(index: IndexBackend, query: Node | None, filters: SearchFilter
     size = _span(step, since, until)
     result = index.aggregate(query, replace(filters, since=since, until=until), _label_timeline(step))
     return _dense(result, step, since, size)
+
+
+def fixed_buckets_by_brand(index: IndexBackend, brands: list[str], *, step: int, since: datetime,
+                           until: datetime) -> dict[str, Counts]:
+    """``fixed_buckets`` of several brands at once: one terms aggregation over the period (duplicates
+    excluded), far cheaper than one search per brand when many alert rules watch brands."""
+    size = _span(step, since, until)
+    wanted = sorted(set(brands))
+    if not wanted:
+        return {}
+    aggs = {"brands": {"terms": {"field": "brands", "size": len(wanted)}, "aggs": _label_timeline(step)}}
+    result = index.aggregate(None, SearchFilters(brands=wanted, since=since, until=until), aggs)
+    found = {bucket["key"]: _dense(bucket, step, since, size) for bucket in result["brands"]["buckets"]}
+    return {brand: found.get(brand, ([0] * size, [0] * size)) for brand in wanted}

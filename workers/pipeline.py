@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 
 
 class BatchListener(Protocol):
-    """Told of every batch once it is indexed (the alert evaluator)."""
+    """Told of the mentions each batch added to the index, once indexed (the alert evaluator); a
+    mention stored again (a feed re-delivering its older items) is not news."""
 
     def after_batch(self, mentions: Sequence[Mention]) -> object: ...
 
@@ -47,14 +48,14 @@ class Processor:
         """``known``: the same mentions as stored elsewhere (an export being imported); their
         sentiment is kept, as a stored one is, when text, rating, language and scorer agree."""
         stats = RunStats(collected=len(raws))
-        mentions = self._enrich(raws, stats, known)
+        mentions, stored = self._enrich(raws, stats, known)
         with WRITE_LOCK:
             mentions = self._dedupe(mentions, stats)
             if mentions:
                 # IndexUnavailable propagates: the caller keeps the batch and retries it.
                 stats.indexed = self.index.upsert(mentions)
         self._queue_refinement(mentions)
-        self._tell(mentions)
+        self._tell([m for m in mentions if m.id not in stored])
         return stats
 
     def _tell(self, mentions: Sequence[Mention]) -> None:
@@ -73,7 +74,9 @@ class Processor:
         except Exception:  # indexed with a provisional score: worse, but nothing is lost
             logger.exception("could not queue %d mentions for sentiment refinement", len(pending))
 
-    def _enrich(self, raws: Sequence[RawMention], stats: RunStats, known: Sequence[Mention] = ()) -> list[Mention]:
+    def _enrich(self, raws: Sequence[RawMention], stats: RunStats,
+                known: Sequence[Mention] = ()) -> tuple[list[Mention], set[str]]:
+        """The prepared and scored mentions, and the ids among them the index held already."""
         kept: list[Mention] = []
         for raw in raws:
             try:
@@ -84,18 +87,20 @@ class Processor:
                 continue
             if mention is not None:
                 kept.append(mention)
-        self._score(kept, known)
-        return kept
+        return kept, self._score(kept, known)
 
-    def _score(self, mentions: list[Mention], known: Sequence[Mention] = ()) -> None:
-        """Score, keeping a stored final score when text, rating and scorer are unchanged."""
+    def _score(self, mentions: list[Mention], known: Sequence[Mention] = ()) -> set[str]:
+        """Score, keeping a stored final score when text, rating and scorer are unchanged; returns the ids
+        the index held already."""
+        indexed = {m.id: m for m in self.index.get([m.id for m in mentions])} if mentions else {}
         stored = {m.id: m for m in known}
-        stored.update({m.id: m for m in self.index.get([m.id for m in mentions])} if mentions else {})
+        stored.update(indexed)
         todo = [m for m in mentions if not self._reuse(m, stored.get(m.id))]
         items, stars = scoring_input(todo)
         scores = self.sentiment.score(items, stars, defer_slow=self.refine_queue is not None)
         for mention, sentiment in zip(todo, scores):
             mention.sentiment = sentiment
+        return set(indexed)
 
     def _reuse(self, mention: Mention, stored: Mention | None) -> bool:
         if stored is None or stored.sentiment.model is None or is_pending(stored.sentiment):

@@ -7,7 +7,7 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from earful.errors import ConfigError, QuerySyntaxError
 from earful.params import parse_duration
@@ -20,8 +20,11 @@ SENSITIVITIES = ("low", "medium", "high")
 Trigger = Literal["volume_spike", "negative_spike", "negative_share", "silence", "new_mentions"]
 Sensitivity = Literal["low", "medium", "high"]
 INTERVALS = (300, 600, 900, 1800, 3600)  # bucket lengths a rule may count in
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_LANG = re.compile(r"^[a-z]{2,3}$")
+_FORMATS = {  # field: (pattern, longest, what a value must be)
+    "lang": (re.compile(r"^[a-z]{2,3}$"), 3, "a language code; use ISO 639-1 like en or fa"),
+    "email": (re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), 254, "an email address"),
+    "webhook": (re.compile(r"^https?://[^\s/$.?#][^\s]*$"), 2000, "an http(s) URL"),
+}
 
 
 def _listed(value: Any) -> Any:
@@ -63,28 +66,13 @@ class AlertRule(BaseModel):
             raise ValueError(f"{value!r} is not a bucket length alerts count in; use 5m, 10m, 15m, 30m or 1h")
         return seconds
 
-    @field_validator("lang")
+    @field_validator("lang", "email", "webhook")
     @classmethod
-    def _langs(cls, values: list[str]) -> list[str]:
+    def _formats(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        pattern, limit, what = _FORMATS[str(info.field_name)]
         for value in values:
-            if not _LANG.match(value):
-                raise ValueError(f"{value!r} is not a language code; use ISO 639-1 like en or fa")
-        return values
-
-    @field_validator("email")
-    @classmethod
-    def _emails(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if not _EMAIL.match(value) or len(value) > 254:
-                raise ValueError(f"{value!r} is not an email address")
-        return values
-
-    @field_validator("webhook")
-    @classmethod
-    def _webhooks(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value) or len(value) > 2000:
-                raise ValueError(f"{value!r} is not an http(s) URL")
+            if not pattern.match(value) or len(value) > limit:
+                raise ValueError(f"{value!r} is not {what}")
         return values
 
     @model_validator(mode="after")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +14,7 @@ from earful.alerts.models import Incident
 from earful.config import AppConfig, parse_config
 from earful.models import Mention, Sentiment
 from earful.settings import Settings
-from earful.state import SQLiteStateStore, StateStore
+from earful.state import StateStore
 from search.embedded import EmbeddedIndex
 from workers.alerts.evaluator import Evaluator
 
@@ -35,17 +33,13 @@ def config() -> AppConfig:
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> Iterator[StateStore]:
-    opened = SQLiteStateStore(tmp_path / "state.sqlite3")
-    yield opened
-    opened.close()
+def state(sqlite_state: StateStore) -> StateStore:
+    return sqlite_state
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> Iterator[EmbeddedIndex]:
-    opened = EmbeddedIndex(tmp_path / "index")
-    yield opened
-    opened.close()
+def index(embedded_index: EmbeddedIndex) -> EmbeddedIndex:
+    return embedded_index
 
 
 @pytest.fixture

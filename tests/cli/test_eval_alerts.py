@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -13,13 +12,6 @@ from workers.alerts.evaluate import evaluate
 from workers.alerts.labelled import read_labelled
 from workers.alerts.series import Series
 from workers.alerts.tuning import sensitivity
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("EARFUL_")}
-    clean["EARFUL_DATA_DIR"] = str(tmp_path / "data")
-    return clean
 
 
 @pytest.fixture

@@ -136,3 +136,19 @@ def test_listeners_hear_of_each_indexed_batch_and_their_failures_stay_theirs(bra
     assert heard == [["l1"]] and "Broken failed" in caplog.text
     processor.process([make_raw("l3", "", "")])  # nothing indexed: nobody is told
     assert heard == [["l1"]]
+
+
+def test_listeners_hear_only_of_mentions_new_to_the_index(brands_config, index, make_raw) -> None:  # type: ignore[no-untyped-def]
+    heard: list[list[str]] = []
+
+    class Recorder:
+        def after_batch(self, mentions):  # type: ignore[no-untyped-def]
+            heard.append(sorted(m.id for m in mentions))
+
+    processor = Processor(BrandMatcher(brands_config.brands), FastTextDetector(), default_router(), index,
+                          listeners=[Recorder()])
+    old = make_raw("o1", "Acme Mobile plan", "Acme Mobile plan review.")
+    processor.process([old])
+    processor.process([old, make_raw("n1", "Acme Mobile outage", "Acme Mobile outage today.")])  # a feed again
+    processor.process([old])
+    assert heard == [["o1"], ["n1"]]

@@ -3,9 +3,10 @@
 Buckets are counted by published time. A bucket is taken into the detector (committed) an hour
 after it ends, so mentions that arrive late (a feed polled every 15 minutes) still land in it;
 the last hour and the current bucket are looked at (``Tracker.peek``) at every evaluation, so a
-spike is seen while its bucket fills. Mentions published before the committed end (a first
-collection, a catch-up after an outage) make the evaluator rebuild the series from the index:
-history is filled in, never alerted on.
+spike is seen while its bucket fills. A batch that fills in the past (a first collection, a
+catch-up after an outage: mentions over a day old, or ten behind the committed end) makes the
+evaluator rebuild the series from the index, history filled in and never alerted on; a few
+late mentions are taken in when the series is renewed, every six hours.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from earful.alerts.models import Incident
 from earful.alerts.rules import AlertRule
 from search.base import IndexBackend
-from search.trends import fixed_buckets
+from search.trends import Counts, fixed_buckets
 from workers.alerts.engine import Peek, Tracker
 from workers.alerts.scope import RuleScope
 from workers.alerts.tuning import DEFAULT_TUNING, Tuning, sensitivity
@@ -36,6 +37,7 @@ class LiveRule:
     scope: RuleScope
     tracker: Tracker
     start: datetime  # start of bucket 0
+    built_at: datetime  # when it was built from the index
     synced_sequence: int = 0  # the detector's incident versions already mirrored in the store
     peek: Peek | None = None
     pending_counts: list[tuple[int, int]] = field(default_factory=list)
@@ -65,7 +67,7 @@ def build(index: IndexBackend, rule: AlertRule, scope: RuleScope, now: datetime,
     start = pending_from - timedelta(days=HISTORY_DAYS)
     chosen = sensitivity(rule.sensitivity, rule.threshold, rule.min_count)
     tracker = Tracker(start, rule.interval, scope.tz, chosen, tuning, negative=rule.trigger.startswith("negative"))
-    live = LiveRule(rule, scope, tracker, start)
+    live = LiveRule(rule, scope, tracker, start, now)
     _commit(index, live, pending_from)
     return live
 
@@ -76,17 +78,28 @@ def wanted(live: LiveRule, now: datetime) -> tuple[datetime, datetime]:
     return since, bucket_start(now, live.step) + timedelta(seconds=live.step)
 
 
-def refresh(index: IndexBackend, live: LiveRule, now: datetime) -> None:
-    """Commit the buckets that finished since, and look at the unfinished ones."""
+def refresh(index: IndexBackend, live: LiveRule, now: datetime, counts: Counts | None = None) -> None:
+    """Commit the buckets that finished since, and look at the unfinished ones (``counts``: read already)."""
     pending_from = _pending_from(now, live.step)
     since, end = wanted(live, now)
-    mentions, negative = fixed_buckets(index, live.scope.query, live.scope.filters, step=live.step, since=since,
-                                       until=end)
+    if counts is None:
+        counts = fixed_buckets(index, live.scope.query, live.scope.filters, step=live.step, since=since, until=end)
+    mentions, negative = counts
     done = max(0, live.index_at(pending_from) - len(live.tracker))
     for count, neg in zip(mentions[:done], negative[:done]):
         live.tracker.step(count, neg)
     live.pending_counts = list(zip(mentions[done:], negative[done:]))
     live.peek = live.tracker.peek(live.pending_counts)
+
+
+def regroup(counts: Counts, fine: int, step: int, offset: int, size: int) -> Counts:
+    """``size`` buckets of ``step`` seconds from counts read per ``fine`` seconds, ``offset`` fine buckets in."""
+    ratio = step // fine
+
+    def summed(values: list[int]) -> list[int]:
+        return [sum(values[offset + k * ratio:offset + (k + 1) * ratio]) for k in range(size)]
+
+    return summed(counts[0]), summed(counts[1])
 
 
 def _pending_from(now: datetime, step: int) -> datetime:

@@ -57,3 +57,17 @@ def test_bucket_counts_take_the_rule_query_and_filters(empty_index: IndexBackend
         fixed_buckets(empty_index, None, SearchFilters(), step=900, since=START + timedelta(minutes=7),
                       until=START + timedelta(hours=1))
 
+
+
+def test_brands_are_counted_in_one_pass_as_one_by_one(empty_index: IndexBackend) -> None:
+    from search.trends import fixed_buckets_by_brand
+
+    corpus = _corpus()
+    both = corpus[0].model_copy(update={"id": "both", "brands": ["acme", "globex"], "content_hash": "both"})
+    empty_index.upsert([*corpus, both])
+    end = START + timedelta(hours=6)
+    together = fixed_buckets_by_brand(empty_index, ["globex", "acme", "initech"], step=300, since=START, until=end)
+    for brand in ("acme", "globex", "initech"):
+        assert together[brand] == fixed_buckets(empty_index, None, SearchFilters(brands=[brand]), step=300,
+                                                since=START, until=end), brand
+    assert sum(together["initech"][0]) == 0 and sum(together["acme"][0]) > 100

@@ -4,7 +4,6 @@ backfill, quiet brands and restarts never make false or duplicate ones."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -31,17 +30,13 @@ def config_with(*rules: dict[str, Any]) -> AppConfig:
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> Iterator[EmbeddedIndex]:
-    opened = EmbeddedIndex(tmp_path / "index")
-    yield opened
-    opened.close()
+def index(embedded_index: EmbeddedIndex) -> EmbeddedIndex:
+    return embedded_index
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> Iterator[StateStore]:
-    opened = SQLiteStateStore(tmp_path / "state.sqlite3")
-    yield opened
-    opened.close()
+def state(sqlite_state: StateStore) -> StateStore:
+    return sqlite_state
 
 
 def seeded(index: EmbeddedIndex, days: int = 21, per_day: float = 600, brand: str = "acme") -> None:
