@@ -1,6 +1,7 @@
 """Labelled series for ``earful eval alerts``: one JSON object a line (``../shared/data/spike-series``).
 
-Required: ``counts`` and ``start``; ``interval`` defaults to 5m. Optional: ``id``, ``negative``,
+Required: ``counts`` and ``start`` (or bucket ``timestamps``); ``interval`` defaults to 5m (``5min``,
+``1 hour`` and seconds are read too). Optional: ``id``, ``negative``,
 ``tz``, and the window lists ``windows`` (volume), ``negative_windows``, ``silence_windows`` and
 ``ignore_windows``. A trigger is judged on a series only when the series carries its window list;
 a line that cannot be read is skipped and counted with the reason, never the whole file.
@@ -9,6 +10,7 @@ a line that cannot be read is skipped and counted with the reason, never the who
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -54,16 +56,42 @@ def _spans(raw: object, skipped: Counter[str]) -> list[Span]:
     return sorted(out)
 
 
+_UNITS = {"s": "s", "sec": "s", "second": "s", "m": "m", "min": "m", "minute": "m", "t": "m", "h": "h",
+          "hr": "h", "hour": "h", "d": "d", "day": "d"}
+_SPELLED = re.compile(r"^(\d+)\s*([a-z]+?)s?$")
+
+
+def interval_of(value: object) -> int:
+    """``5m`` as the format writes it, and the usual other spellings (``5min``, ``1 hour``, ``300``)."""
+    if isinstance(value, str):
+        found = _SPELLED.match(value.strip().lower())
+        if found and found.group(2) in _UNITS:
+            value = f"{found.group(1)}{_UNITS[found.group(2)]}"
+    return parse_interval(value)
+
+
+def _timing(obj: dict[str, Any]) -> tuple[datetime, int]:
+    """Start and bucket length: ``start`` and ``interval``, or a list of bucket ``timestamps``."""
+    stamps = obj.get("timestamps")
+    if "start" not in obj and isinstance(stamps, list) and len(stamps) >= 2:
+        times = [parse_time(t) for t in stamps[:50]]
+        gaps = sorted(int((b - a).total_seconds()) for a, b in zip(times, times[1:]))
+        return times[0], interval_of(obj.get("interval", gaps[len(gaps) // 2]))
+    if "start" not in obj:
+        raise ValueError("needs 'start' (or 'timestamps')")
+    return parse_time(obj["start"]), interval_of(obj.get("interval", "5m"))
+
+
 def parse_line(obj: dict[str, Any], fallback_id: str, skipped: Counter[str]) -> Labelled:
     """One labelled series; ValueError/SeriesError says what is wrong with it."""
-    if "counts" not in obj or "start" not in obj:
-        raise ValueError("needs 'counts' and 'start'")
+    if "counts" not in obj:
+        raise ValueError("needs 'counts'")
     negative = obj.get("negative")
     if negative is not None and (not isinstance(negative, list) or len(negative) != len(obj["counts"])):
         skipped["negative:length differs from counts"] += 1
         negative = None
-    series = Series.build(parse_time(obj["start"]), parse_interval(obj.get("interval", "5m")), obj["counts"],
-                          negative, obj.get("tz"))
+    start, step = _timing(obj)
+    series = Series.build(start, step, obj["counts"], negative, obj.get("tz"))
     windows = {trigger: _spans(obj[key], skipped) for trigger, key in WINDOW_KEYS.items() if key in obj}
     return Labelled(str(obj.get("id") or fallback_id), series, windows, _spans(obj.get("ignore_windows"), skipped))
 

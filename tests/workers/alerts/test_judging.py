@@ -92,3 +92,15 @@ def test_reading_labelled_lines_tolerates_what_real_files_lack(tmp_path: Path) -
     assert sum(v for k, v in skipped.items() if k.startswith("line:")) == 3
     with pytest.raises(ValueError, match="counts"):
         parse_line({"start": "2026-01-05T00:00:00Z"}, "x", Counter())
+
+
+def test_intervals_and_timestamps_as_other_tools_write_them() -> None:
+    from workers.alerts.labelled import interval_of
+
+    assert [interval_of(v) for v in ("5m", "5min", "15 minutes", "1 hour", "1H", 300)] == [300, 300, 900, 3600,
+                                                                                          3600, 300]
+    line = {"timestamps": ["2015-02-26 21:42:53", "2015-02-26 21:47:53", "2015-02-26 21:52:53"],
+            "counts": [3, 4, 40], "windows": [["2015-02-26 21:47:53", "2015-02-26 21:52:53"]]}
+    item = parse_line(line, "nab-like", Counter())
+    assert item.series.step == 300 and item.series.start.second == 53 and len(item.series) == 3
+    assert item.windows["volume_spike"][0][0] == item.series.time(1)
