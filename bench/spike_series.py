@@ -112,11 +112,89 @@ def _clusters(rng: np.random.Generator, lam: np.ndarray, per_day_total: float) -
     return hits * rng.integers(1, 3, lam.size)
 
 
+class _Brand:
+    """One brand's expected volume and labels while its events are placed (in a fixed order of draws)."""
+
+    def __init__(self, rng: np.random.Generator, step: int, n: int, lam: np.ndarray) -> None:
+        self.rng, self.n, self.lam = rng, n, lam
+        self.per_day, self.per_hour = 86400 // step, 3600 // step
+        self.extra = np.zeros(n)
+        self.share = np.full(n, rng.uniform(0.05, 0.35))
+        self.silent = np.zeros(n, dtype=bool)
+        self.labels: dict[str, list[Window]] = {"windows": [], "negative_windows": [], "silence_windows": [],
+                                                "ignore_windows": []}
+        self.taken: list[Window] = []
+        self.lo, self.hi = 14 * self.per_day + self.per_day // 2, n - self.per_day
+
+    def place(self, length: int) -> int | None:
+        at = _free_slot(self.rng, self.taken, self.lo, self.hi, length, self.per_day // 2)
+        if at is not None:
+            self.taken.append((at, at + length))
+        return at
+
+    def level_shift(self) -> None:
+        """A lasting level shift (a campaign), labelled on its first day."""
+        at = self.place(self.per_day)
+        if at is not None:
+            self.lam[at:] *= self.rng.uniform(1.8, 4)
+            self.labels["windows"].append((at - 1, at + self.per_day))
+
+    def volume_event(self) -> None:
+        kind = str(self.rng.choice(["burst", "plateau", "ramp"]))
+        shape = _shape(self.rng, kind, self.per_hour)
+        at = self.place(shape.size)
+        if at is None:
+            return
+        curve = _excess(self.rng, kind, shape, self.lam[at:at + shape.size])
+        self.extra[at:at + curve.size] += curve
+        fading = np.nonzero(curve < np.maximum(0.5 * self.lam[at:at + curve.size], 0.5))[0]
+        stop = at + (int(fading[0]) if kind == "burst" and fading.size else curve.size)
+        self.labels["windows"].append((at - 1, max(stop, at + 1)))
+
+    def negative_shift(self) -> None:
+        """The negative share leaps in a steady stream (skipped when a handful of mentions could not show it)."""
+        length = int(self.per_hour * self.rng.uniform(3, 12)) + 1
+        if self.lam[self.lo:self.hi].mean() * length < 8:
+            return
+        at = self.place(length)
+        if at is not None:
+            self.share[at:at + length] = self.rng.uniform(max(0.45, 2 * self.share[0]), 0.9)
+            self.lam[at:at + length] *= self.rng.uniform(1.0, 1.3)
+            self.labels["negative_windows"].append((at - 1, at + length))
+
+    def silence(self) -> None:
+        """The source broke (skipped when too quiet to tell from an ordinary lull)."""
+        length = int(self.per_hour * self.rng.uniform(6, 48)) + 1
+        if self.lam[self.lo:self.hi].mean() * length < 12:
+            return
+        at = self.place(length)
+        if at is not None:
+            self.silent[at:at + length] = True
+            self.labels["silence_windows"].append((at - 1, at + length))
+
+    def mild_burst(self) -> None:
+        shape = _shape(self.rng, "mild", self.per_hour)
+        at = self.place(shape.size)
+        if at is not None:
+            curve = _excess(self.rng, "mild", shape, self.lam[at:at + shape.size])
+            self.extra[at:at + curve.size] += curve
+            self.labels["ignore_windows"].append((at - 1, at + curve.size))
+
+    def draw(self, daily_volume: float) -> tuple[np.ndarray, np.ndarray]:
+        """Counts (gamma-Poisson noise, reply clusters, silences) and their negatives."""
+        rng = self.rng
+        k = rng.uniform(4, 40)  # busy brands are noisier than Poisson
+        counts = rng.poisson(rng.gamma(k, 1 / k, self.n) * self.lam + self.extra) + _clusters(rng, self.lam,
+                                                                                          daily_volume)
+        counts[self.silent] = 0
+        return counts, rng.binomial(counts, rng.beta(self.share * 40, (1 - self.share) * 40))
+
+
 def make_series(rng: np.random.Generator, sid: str) -> dict[str, Any]:
     """One labelled series in the spike-series format."""
     interval = str(rng.choice(["5m", "15m", "1h"], p=[0.35, 0.3, 0.35]))
     step = STEPS[interval]
-    per_day, per_hour = 86400 // step, 3600 // step
+    per_day = 86400 // step
     n = per_day * 7 * int(rng.integers(6, 11))
     start = datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(days=int(rng.integers(0, 700)))
     tz = ZoneInfo(str(rng.choice(ZONES)))
@@ -124,70 +202,22 @@ def make_series(rng: np.random.Generator, sid: str) -> dict[str, Any]:
     tier = rng.choice(["quiet", "mid", "busy"], p=[0.3, 0.35, 0.35])
     daily_volume = math.exp(rng.uniform(*{"quiet": (math.log(2), math.log(12)), "mid": (math.log(12), math.log(400)),
                                           "busy": (math.log(400), math.log(50000))}[tier]))
-    lam = daily_volume / per_day * _rhythm(rng, hours, days) * _drift(rng, n, per_day)
-    extra = np.zeros(n)
-    share = np.full(n, rng.uniform(0.05, 0.35))
-    silent = np.zeros(n, dtype=bool)
-    labels: dict[str, list[Window]] = {"windows": [], "negative_windows": [], "silence_windows": [],
-                                       "ignore_windows": []}
-    taken: list[Window] = []
-    lo, hi = 14 * per_day + per_day // 2, n - per_day
-
-    def place(length: int) -> int | None:
-        at = _free_slot(rng, taken, lo, hi, length, per_day // 2)
-        if at is not None:
-            taken.append((at, at + length))
-        return at
-
-    if rng.random() < 0.35:  # a lasting level shift (a campaign), labelled on its first day
-        at = place(per_day)
-        if at is not None:
-            lam[at:] *= rng.uniform(1.8, 4)
-            labels["windows"].append((at - 1, at + per_day))
+    brand = _Brand(rng, step, n, daily_volume / per_day * _rhythm(rng, hours, days) * _drift(rng, n, per_day))
+    if rng.random() < 0.35:
+        brand.level_shift()
     for _ in range(int(rng.integers(0, 4))):
-        kind = str(rng.choice(["burst", "plateau", "ramp"]))
-        shape = _shape(rng, kind, per_hour)
-        at = place(shape.size)
-        if at is not None:
-            curve = _excess(rng, kind, shape, lam[at:at + shape.size])
-            extra[at:at + curve.size] += curve
-            fading = np.nonzero(curve < np.maximum(0.5 * lam[at:at + curve.size], 0.5))[0]
-            stop = at + (int(fading[0]) if kind == "burst" and fading.size else curve.size)
-            labels["windows"].append((at - 1, max(stop, at + 1)))
-    for _ in range(int(rng.integers(0, 3))):  # negative-share shifts in a steady stream
-        length = int(per_hour * rng.uniform(3, 12)) + 1
-        if lam[lo:hi].mean() * length < 8:  # a handful of mentions: no share can be told from it
-            continue
-        at = place(length)
-        if at is not None:
-            share[at:at + length] = rng.uniform(max(0.45, 2 * share[0]), 0.9)
-            lam[at:at + length] *= rng.uniform(1.0, 1.3)
-            labels["negative_windows"].append((at - 1, at + length))
-    for _ in range(int(rng.integers(0, 2)) + (rng.random() < 0.2)):  # silences: the source broke
-        length = int(per_hour * rng.uniform(6, 48)) + 1
-        if lam[lo:hi].mean() * length < 12:  # too quiet to ever tell apart from an ordinary lull
-            continue
-        at = place(length)
-        if at is not None:
-            silent[at:at + length] = True
-            labels["silence_windows"].append((at - 1, at + length))
+        brand.volume_event()
     for _ in range(int(rng.integers(0, 3))):
-        shape = _shape(rng, "mild", per_hour)
-        at = place(shape.size)
-        if at is not None:
-            curve = _excess(rng, "mild", shape, lam[at:at + shape.size])
-            extra[at:at + curve.size] += curve
-            labels["ignore_windows"].append((at - 1, at + curve.size))
-    k = rng.uniform(4, 40)  # gamma-Poisson dispersion: busy brands are noisier than Poisson
-    rate = rng.gamma(k, 1 / k, n) * lam + extra
-    counts = rng.poisson(rate) + _clusters(rng, lam, daily_volume)
-    counts[silent] = 0
-    p = rng.beta(share * 40, (1 - share) * 40)
-    negative = rng.binomial(counts, p)
+        brand.negative_shift()
+    for _ in range(int(rng.integers(0, 2)) + (rng.random() < 0.2)):
+        brand.silence()
+    for _ in range(int(rng.integers(0, 3))):
+        brand.mild_burst()
+    counts, negative = brand.draw(daily_volume)
     iso = lambda i: (start + timedelta(seconds=int(i) * step)).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
     out: dict[str, Any] = {"id": sid, "interval": interval, "start": iso(0), "tz": tz.key,
                            "counts": counts.tolist(), "negative": negative.tolist()}
-    for key, windows in labels.items():
+    for key, windows in brand.labels.items():
         out[key] = [[iso(a), iso(min(b, n - 1))] for a, b in sorted(windows)]
     return out
 
