@@ -193,20 +193,23 @@ class Tracker:
         return updates
 
     def _quiet_change(self, i: int) -> None:
-        """A change of level nobody was alerted to that has held: a fall for ``shift_hours``, a rise for twice
-        that (it had a day to alert first). Adopt it silently, so the band follows the brand."""
+        """A change of level that has held without an incident adopting it: a fall for ``shift_hours``, a rise
+        for twice that (a day: time to alert first, and rises that alert by day and fade at night, reopening
+        every morning, end here). Adopt it silently, so the band follows the brand."""
         b, ep = self.baseline, self.episodes
-        earliest = max(b.volume_from, self.fresh_from, self.warmup, ep["silence"].clear_from,
-                       ep["volume_spike"].clear_from)
+        earliest = max(b.volume_from, self.fresh_from, self.warmup, ep["silence"].clear_from)
         start = i + 1 - self.shift
         if start < earliest:
             return
         if self._ratio(start, i + 1) > 1:
             start = i + 1 - 2 * self.shift
-            if start >= earliest and self._rose(start, (start + i + 1) // 2) and self._rose((start + i + 1) // 2, i + 1):
+            cuts = [start + (i + 1 - start) * q // 4 for q in range(5)]  # every quarter risen: no burst and tail
+            if start >= earliest and all(self._rose(a, z) for a, z in zip(cuts, cuts[1:])):
                 b.new_level(start)
                 self.fresh_from = i + 1
-                b.history.relabel(start, rhythm=False)  # expected at the old level: not the rhythm's to learn
+                b.history.relabel(start, level=True, rhythm=False, unclip=True)  # expected at the old level
+            return
+        if start < ep["volume_spike"].clear_from:
             return
         middle = (start + i + 1) // 2
         if max(self._ratio(start, middle), self._ratio(middle, i + 1)) > 1 / DROP:
