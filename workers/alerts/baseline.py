@@ -138,7 +138,8 @@ class Baseline:
             volume = (bad["rhythm_ok"][ends] - bad["rhythm_ok"][ends - scale]) == 0
             share_ok = (bad["share_ok"][ends] - bad["share_ok"][ends - scale]) == 0
             spread.append(dispersion(block["counts"][volume], block["expected"][volume], floor))
-            spread_negative.append(dispersion(block["negative"][share_ok], block["expected"][share_ok] * share, floor))
+            both = volume & share_ok  # expected counts hold only where the rhythm does
+            spread_negative.append(dispersion(block["negative"][both], block["expected"][both] * share, floor))
             rho.append(share_dispersion(block["negative"][share_ok], block["counts"][share_ok], share))
         self.spread = _filled(spread, DEFAULT_SPREAD)
         self.spread_negative = _filled(spread_negative, DEFAULT_SPREAD)
