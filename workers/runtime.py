@@ -74,7 +74,7 @@ def evaluator_of(processor: Processor) -> Evaluator | None:
 def open_runtime(settings: Settings, config: AppConfig | None = None) -> Runtime:
     """Everything a collecting process needs; the config (default: EARFUL_CONFIG) is validated first."""
     config = config if config is not None else settings.app_config
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.ensure_data_dir()
     spool = Spool(settings.data_dir / "spool")
     if settings.redis_url:
         from workers.rq_queue import RQQueue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import IndexDep
 from api.schemas import MentionItem, MentionPage
@@ -21,11 +21,13 @@ def search_mentions(
     sort: Literal["relevance", "newest", "oldest"] = "relevance",
     limit: Annotated[int, Query(ge=1, description=f"page size, at most {MAX_LIMIT}")] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
-) -> MentionPage:
+) -> Response:
     """Mentions matching a query (or a saved search) and filters, with highlighted snippets."""
     request = SearchRequest(query=scope.query, filters=scope.filters, sort=sort, limit=min(limit, MAX_LIMIT),
                             cursor=cursor or None)
     result = index.search(request)
     items = [MentionItem(**hit.mention.model_dump(), score=hit.score, highlight=hit.highlight)
              for hit in result.hits]
-    return MentionPage(total=result.total, items=items, next_cursor=result.next_cursor)
+    page = MentionPage(total=result.total, items=items, next_cursor=result.next_cursor)
+    # Serialised once by pydantic: FastAPI would dump, validate again and re-encode a page of 50 articles.
+    return Response(page.model_dump_json(), media_type="application/json")
