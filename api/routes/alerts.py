@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from pydantic import BaseModel
 
 from api.deps import ConfigDep, StateDep
+from api.problems import NOT_FOUND
 from earful.alert_store import AlertRules, Incidents
 from earful.alerts.models import Incident, IncidentSummary, RuleView
 from earful.alerts.rules import AlertRule
@@ -34,7 +35,7 @@ def create_rule(body: AlertRule, state: StateDep, config: ConfigDep) -> RuleView
     return AlertRules(state, config.rule_book()).create(body)
 
 
-@router.put("/rules/{rule_id}", response_model=RuleView)
+@router.put("/rules/{rule_id}", response_model=RuleView, responses=NOT_FOUND)
 def replace_rule(rule_id: str, body: AlertRule, state: StateDep, config: ConfigDep) -> RuleView:
     """Replace a rule made through the API (its detector restarts from the stored mentions)."""
     try:
@@ -43,7 +44,8 @@ def replace_rule(rule_id: str, body: AlertRule, state: StateDep, config: ConfigD
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no rule {rule_id[:64]!r}; POST to make it") from None
 
 
-@router.delete("/rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+@router.delete("/rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+               responses=NOT_FOUND)
 def delete_rule(rule_id: str, state: StateDep, config: ConfigDep) -> Response:
     """Delete a rule made through the API; its open incident resolves (``rule_removed``)."""
     try:
@@ -69,7 +71,7 @@ def list_events(
     return IncidentPage(items=items, next_cursor=next_cursor)
 
 
-@router.get("/events/{incident_id}", response_model=Incident)
+@router.get("/events/{incident_id}", response_model=Incident, responses=NOT_FOUND)
 def get_event(incident_id: str, state: StateDep) -> Incident:
     """One incident with its evidence, versions and the series around it (observed and expected band per bucket)."""
     found = Incidents(state).get(incident_id)
