@@ -42,7 +42,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         if parts.hostname != REMOTE:
             self.send_error(502, "unknown host")
             return
-        with urllib.request.urlopen(f"{self.server.upstream}{parts.path}", timeout=5) as upstream:  # noqa: S310
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through itself
+        with direct.open(f"{self.server.upstream}{parts.path}", timeout=5) as upstream:
             body = upstream.read()
         self.send_response(200)
         self.send_header("Content-Type", "application/xml")
@@ -53,6 +54,12 @@ class _ProxyHandler(BaseHTTPRequestHandler):
     def do_CONNECT(self) -> None:  # noqa: N802
         self.server.seen.append(("CONNECT", self.path, self.headers.get("Proxy-Authorization")))
         self.send_error(403, "tunnels not allowed here")
+
+
+@pytest.fixture(autouse=True)
+def _no_bypass_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
