@@ -14,7 +14,19 @@ from fastapi.responses import JSONResponse
 from api.deps import require_api_key
 from api.headers import add_headers
 from api.problems import API_RESPONSES, RETRY_AFTER_SECONDS, drop_validation_responses
-from api.routes import compare, export, health, mentions, ratings, searches, sources, themes, top, trends
+from api.routes import (
+    alerts,
+    compare,
+    export,
+    health,
+    mentions,
+    ratings,
+    searches,
+    sources,
+    themes,
+    top,
+    trends,
+)
 from earful import __version__
 from earful.config import AppConfig
 from earful.errors import BadRequest, IndexUnavailable
@@ -62,14 +74,15 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     serving process's services in /health.
     """
     app = FastAPI(title="Earful", version=__version__,
-                  description="Search, trends, compare, themes, ratings and export of the mentions Earful has collected.")
+                  description="Search, trends, compare, themes, ratings, export and alerts over the mentions Earful "
+                              "has collected.")
     app.state.settings = settings
     app.state.index = index
     app.state.state_store = state
     app.state.app_config = config
     app.state.services = services
     secured = [Depends(require_api_key)]
-    for resource in (mentions, trends, sources, compare, top, themes, ratings, export, searches):
+    for resource in (mentions, trends, sources, compare, top, themes, ratings, export, searches, alerts):
         app.include_router(resource.router, prefix="/api/v1", dependencies=secured, responses=API_RESPONSES)
     app.include_router(health.router)
     app.middleware("http")(add_headers)

@@ -20,6 +20,7 @@ import httpcore
 from crawlers.http.decoding import ACCEPT_ENCODING, decode, decoders
 from crawlers.http.errors import status_error, too_large, translate
 from crawlers.http.network import AddressGuard, Cancelled, Deadline, GuardedBackend, port_of
+from crawlers.http.proxy import proxy_for
 from earful.errors import SourceError
 from earful.settings import Settings
 
@@ -73,15 +74,13 @@ def fetch(url: str, *, settings: Settings, etag: str | None = None, modified: st
     """
     target = check_url(url)
     deadline = Deadline(settings.fetch_timeout * TOTAL_TIME_FACTOR, cancel)
-    guard = AddressGuard(target.host.decode("ascii"), port_of(target.scheme.decode(), target.port))
     headers = {"User-Agent": settings.user_agent, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING}
     if etag:
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
     try:
-        with httpcore.ConnectionPool(ssl_context=_SSL, network_backend=GuardedBackend(deadline, guard),
-                                     max_connections=1) as pool:
+        with _pool(target, deadline) as pool:
             return _follow(pool, url, headers, settings, deadline, truncate)
     except httpcore.TimeoutException as exc:
         if deadline.cancelled:
@@ -93,6 +92,27 @@ def fetch(url: str, *, settings: Settings, etag: str | None = None, modified: st
         raise translate(exc, url, settings.fetch_timeout, deadline) from None
     except httpcore.ProtocolError as exc:
         raise translate(exc, url, settings.fetch_timeout, deadline) from None
+    except httpcore.ProxyError as exc:
+        raise SourceError(f"{url}: the proxy refused the request ({exc}); check HTTP_PROXY/HTTPS_PROXY "
+                          "and NO_PROXY in the environment", kind="connection") from None
+
+
+def _pool(target: httpcore.URL, deadline: Deadline) -> httpcore.ConnectionPool:
+    """A pool that connects to the URL's host, or to the proxy the environment names for it.
+
+    Through a proxy, the proxy's own address is the one the operator chose (trusted like a
+    source's host) and the proxy, not Earful, resolves the names it is asked for.
+    """
+    scheme, host = target.scheme.decode(), target.host.decode("ascii")
+    proxy = proxy_for(scheme, host)
+    if proxy is None:
+        guard = AddressGuard(host, port_of(scheme, target.port))
+        return httpcore.ConnectionPool(ssl_context=_SSL, network_backend=GuardedBackend(deadline, guard),
+                                       max_connections=1)
+    backend = GuardedBackend(deadline, AddressGuard(proxy.host, proxy.port))
+    return httpcore.HTTPProxy(proxy_url=proxy.url, proxy_auth=proxy.auth, ssl_context=_SSL,
+                              proxy_ssl_context=_SSL if proxy.url.startswith("https:") else None,
+                              network_backend=backend, max_connections=1)
 
 
 def _follow(pool: httpcore.ConnectionPool, url: str, headers: dict[str, str], settings: Settings,

@@ -20,7 +20,7 @@ from search.analytics.compare import compare
 from search.analytics.themes import ThemeQuery, extractor_for, themes
 from search.analytics.top import top_values
 from search.base import IndexBackend, SearchFilters, SearchRequest
-from search.trends import LABELS, floor_local, trend
+from search.trends import LABELS, fixed_buckets, fixed_buckets_by_brand, floor_local, trend
 
 START = datetime(2024, 5, 6, tzinfo=timezone.utc)  # a Monday
 UTC = ZoneInfo("UTC")
@@ -166,6 +166,29 @@ def test_themes_net_sentiment_is_toward_the_brand(index: IndexBackend, sample_si
                    and theme.term in m.text.lower()]
         assert {k: v for k, v in theme.tally.labels.items() if v} == dict(Counter(label_of(m, "globex")
                                                                                  for m in holding))
+
+
+def test_alerts_count_the_mentions_negative_toward_their_brand(index: IndexBackend) -> None:
+    step = 86_400
+    days = int((UNTIL - START).total_seconds() // step)
+
+    def expected(brand: str) -> tuple[list[int], list[int]]:
+        counts, negative = [0] * days, [0] * days
+        for m in DOCS:
+            if brand in m.brands:
+                day = int((m.published_at - START).total_seconds() // step)
+                counts[day] += 1
+                negative[day] += label_of(m, brand) == "negative"
+        return counts, negative
+
+    both = fixed_buckets_by_brand(index, ["acme", "globex"], step=step, since=START, until=UNTIL)
+    for brand in ("acme", "globex"):
+        assert both[brand] == expected(brand)
+        assert fixed_buckets(index, None, SearchFilters(brands=[brand]), step=step, since=START,
+                             until=UNTIL) == expected(brand)
+    assert both["acme"][1] != [sum(1 for m in DOCS if "acme" in m.brands and m.sentiment.label == "negative"
+                                   and int((m.published_at - START).total_seconds() // step) == day)
+                               for day in range(days)]  # the overall labels would count otherwise
 
 
 def test_the_api_filters_and_shows_the_passages_read(index: IndexBackend, tmp_path) -> None:  # type: ignore[no-untyped-def]
