@@ -191,6 +191,24 @@ def test_alerts_count_the_mentions_negative_toward_their_brand(index: IndexBacke
                                for day in range(days)]  # the overall labels would count otherwise
 
 
+def test_alert_evidence_shows_the_sentiment_toward_the_rules_brand(index: IndexBackend) -> None:
+    from workers.alerts.evidence import gather
+    from workers.alerts.scope import RuleScope
+
+    config = parse_config({"brands": [{"id": "acme", "name": "Acme", "query": "acme"},
+                                      {"id": "globex", "name": "Globex", "query": "globex"}]})
+    since = START + timedelta(days=7)
+    evidence = gather(index, config, RuleScope(None, SearchFilters(brands=["globex"]), "UTC"), since, UNTIL,
+                      negative_first=True)
+    window = [m for m in DOCS if "globex" in m.brands and since <= m.published_at < UNTIL]
+    assert {k: v for k, v in evidence.sentiment.items() if v} == dict(Counter(label_of(m, "globex") for m in window))
+    negative = sum(1 for m in window if label_of(m, "globex") == "negative")
+    top = evidence.top_mentions[:min(negative, len(evidence.top_mentions))]
+    assert top and all(item.sentiment == "negative" for item in top)
+    by_id = {m.id: m for m in DOCS}
+    assert all(item.sentiment == label_of(by_id[item.id], "globex") for item in evidence.top_mentions)
+
+
 def test_the_api_filters_and_shows_the_passages_read(index: IndexBackend, tmp_path) -> None:  # type: ignore[no-untyped-def]
     client = TestClient(create_app(Settings(data_dir=tmp_path), index))
     body = client.get("/api/v1/mentions", params={"brand": "acme", "sentiment": "negative", "limit": "500"}).json()
