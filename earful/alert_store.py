@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -101,16 +102,19 @@ class Incidents:
         except ValidationError:
             return None
 
-    def save(self, incident: Incident) -> str:
-        """Store it; returns its stamp (what ``open_stamp`` answers until the next save)."""
-        self.state.set(INCIDENT + incident.id, incident.model_dump(mode="json"))
+    def save(self, incident: Incident, also: dict[str, dict[str, Any]] | None = None) -> str:
+        """Store it, with ``also`` (what must be kept with this change: its notifications) in the same
+        step; returns its stamp (what ``open_stamp`` answers until the next save)."""
+        values = {INCIDENT + incident.id: incident.model_dump(mode="json"), **(also or {})}
         stamp = f"{incident.id}@{incident.sequence}@{incident.updated_at.isoformat()}"
+        deletes: tuple[str, ...] = ()
         if incident.state == "resolved":
             pointer = self.state.get(OPEN + incident.rule)
             if pointer is not None and pointer.get("id") == incident.id:
-                self.state.delete(OPEN + incident.rule)
+                deletes = (OPEN + incident.rule,)
         else:
-            self.state.set(OPEN + incident.rule, {"id": incident.id, "stamp": stamp})
+            values[OPEN + incident.rule] = {"id": incident.id, "stamp": stamp}
+        self.state.write(values, deletes)
         return stamp
 
     def open_stamp(self, rule_id: str) -> str | None:
