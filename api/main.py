@@ -15,6 +15,7 @@ from api.deps import require_api_key
 from api.headers import add_headers
 from api.problems import API_RESPONSES, RETRY_AFTER_SECONDS, drop_validation_responses
 from api.routes import (
+    alert_actions,
     alerts,
     compare,
     export,
@@ -85,6 +86,7 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     for resource in (mentions, trends, sources, compare, top, themes, ratings, export, searches, alerts):
         app.include_router(resource.router, prefix="/api/v1", dependencies=secured, responses=API_RESPONSES)
     app.include_router(health.router)
+    app.include_router(alert_actions.router)  # the signed token is the credential
     app.middleware("http")(add_headers)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
 
