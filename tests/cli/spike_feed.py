@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
