@@ -112,3 +112,29 @@ def _events_after_restart(earful_command: str, scene: dict[str, Any]) -> list[di
         return _until(lambda: _events(scene["port"]), 60, "the API to list the incident")  # type: ignore[no-any-return]
     finally:
         _stop(process)
+
+
+@pytest.mark.slow
+def test_a_kill_9_during_delivery_then_a_restart_sends_exactly_one_email(
+        earful_command: str, scene: dict[str, Any]) -> None:
+    port, inbox = scene["port"], scene["smtp"].inbox
+    process = _start(earful_command, scene)
+    try:
+        _until(lambda: _indexed(port, len(scene["history"])), 120, "the 14 days of history to be indexed")
+        inbox.stall.set()  # the mail server holds the recipient: the delivery is under way
+        scene["feed"].body = feed(scene["history"] + burst(utc_now(), "acme", BRANDS["acme"]))
+        _until(lambda: "delivery" in scene["log"].read_text() or _events(port), 60, "the incident")
+        time.sleep(3)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+    finally:
+        _stop(process)
+    assert inbox.messages == []
+    inbox.stall.clear()
+    again = _start(earful_command, scene)
+    try:
+        inbox.wait(1, 90)  # the dead process's lease on the delivery runs out first
+        time.sleep(8)  # a second copy would come now
+    finally:
+        _stop(again)
+    assert len(inbox.messages) == 1 and inbox.messages[0]["To"] == "acme@example.com"
