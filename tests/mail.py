@@ -38,6 +38,7 @@ class Inbox:
     logins: list[str] = field(default_factory=list)
     stall: threading.Event = field(default_factory=threading.Event)  # set: recipients are held, not taken
     refuse: int | None = None  # answer every message's data with this code
+    held: int = 0  # recipients the server held while stalled
 
     def wait(self, n: int, timeout: float) -> list[EmailMessage]:
         ends = time.monotonic() + timeout
@@ -51,6 +52,8 @@ class _Handler:
         self.inbox = inbox
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.inbox.stall.is_set():
+            self.inbox.held += 1
         while self.inbox.stall.is_set():
             await asyncio.sleep(0.05)
         envelope.rcpt_tos.append(address)
