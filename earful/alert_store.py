@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -106,21 +107,23 @@ class Incidents:
         except ValidationError:
             return None
 
-    def save(self, incident: Incident) -> str:
-        """Store it (marked snoozed while its rule is); returns its stamp (what ``open_stamp`` answers until
-        the next save)."""
+    def save(self, incident: Incident, also: dict[str, dict[str, Any]] | None = None) -> str:
+        """Store it (marked snoozed while its rule is), with ``also`` (what must be kept with this change: its
+        notifications) in the same step; returns its stamp (what ``open_stamp`` answers until the next save)."""
         snoozed = current_snooze(self.state, incident.rule, incident.updated_at) if incident.state != "resolved" \
             else None
         if snoozed is not None and (incident.snoozed_until is None or incident.snoozed_until < snoozed.until):
             incident.snoozed_until = snoozed.until
-        self.state.set(INCIDENT + incident.id, incident.model_dump(mode="json"))
+        values = {INCIDENT + incident.id: incident.model_dump(mode="json"), **(also or {})}
         stamp = f"{incident.id}@{incident.sequence}@{incident.updated_at.isoformat()}"
+        deletes: tuple[str, ...] = ()
         if incident.state == "resolved":
             pointer = self.state.get(OPEN + incident.rule)
             if pointer is not None and pointer.get("id") == incident.id:
-                self.state.delete(OPEN + incident.rule)
+                deletes = (OPEN + incident.rule,)
         else:
-            self.state.set(OPEN + incident.rule, {"id": incident.id, "stamp": stamp})
+            values[OPEN + incident.rule] = {"id": incident.id, "stamp": stamp}
+        self.state.write(values, deletes)
         return stamp
 
     def open_stamp(self, rule_id: str) -> str | None:
