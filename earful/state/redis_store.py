@@ -60,11 +60,10 @@ class RedisStateStore(StateStore):
         self._call("write", pipe.execute)
 
     def write(self, values: dict[str, dict[str, Any]], deletes: tuple[str, ...] = ()) -> None:
-        encoded = {key: encode_state(key, value) for key, value in values.items()}
         pipe = self._client.pipeline(transaction=True)  # MULTI/EXEC: every change or none
-        if encoded:
-            pipe.hset(self._values, mapping=encoded)
-            pipe.zadd(self._keys, dict.fromkeys(encoded, 0))
+        for key, value in values.items():
+            pipe.hset(self._values, key, encode_state(key, value))
+            pipe.zadd(self._keys, {key: 0})
         if deletes:
             pipe.hdel(self._values, *deletes)
             pipe.zrem(self._keys, *deletes)

@@ -32,6 +32,7 @@ class Channel:
     kind: ChannelKind
     target: str
     secret_env: str | None = None
+    public_only: bool = False  # a rule made through the API: its webhooks may not reach private addresses
 
     @property
     def label(self) -> str:
