@@ -13,7 +13,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 
-from earful.state import StateStore
+from earful.alerts.store import KeyValues
 
 FEED_TOKEN = "alert-feed-token:"
 PREFIX = "ef_"
@@ -33,7 +33,7 @@ def _hash(token: str) -> str:
 class FeedTokens:
     """Create, find, list and revoke feed tokens."""
 
-    def __init__(self, state: StateStore) -> None:
+    def __init__(self, state: KeyValues) -> None:
         self.state = state
 
     def create(self, now: datetime, *, name: str = "", rule: str | None = None) -> tuple[str, FeedToken]:

@@ -20,7 +20,7 @@ NOW = datetime.now(timezone.utc).replace(second=0, microsecond=0)
 CONFIG = {
     "brands": [{"id": "acme", "name": "Acme", "query": "acme", "tz": "Europe/Berlin"}],
     "alerts": [{"id": "acme-volume", "brand": "acme", "trigger": "volume_spike", "interval": "1h",
-                "email": ["team@example.com"]},
+                "email": ["team@example.com"], "digest": "weekly mon 08:00 Europe/Berlin"},
                {"id": "acme-negative", "brand": "acme", "trigger": "negative_spike", "sensitivity": "high"}],
 }
 
@@ -67,10 +67,13 @@ def test_config_check_lists_rules_and_names_the_key_of_a_bad_one(tmp_path: Path,
                                                                earful_command: str) -> None:
     ok = run(earful_command, "config", "check", env["EARFUL_CONFIG"], env=env)
     assert ok.returncode == 0 and "2 alert rules" in ok.stderr
-    assert "alert acme-volume: volume_spike on brand acme (medium, 60-minute buckets)" in ok.stderr
+    assert "alert acme-volume: volume_spike on brand acme (medium, 60-minute buckets, digest weekly mon 08:00 " \
+           "Europe/Berlin)" in ok.stderr
     cases = [({"trigger": "spike"}, "alerts[0].trigger: Input should be 'volume_spike'"),
              ({"brand": "globex"}, "alerts[0].brand: unknown brand id 'globex'"),
              ({"sensitivity": "max"}, "alerts[0].sensitivity: Input should be 'low', 'medium' or 'high'"),
+             ({"digest": "daily 8 am"}, "alerts[0].digest: Value error, 'daily 8 am' is not a digest schedule; use "
+                                        "'daily 08:00 Europe/Berlin'"),
              ({"q": "refund AND (late"}, "alerts[0].q: unbalanced parenthesis")]
     for change, message in cases:
         bad = tmp_path / "bad.yaml"
