@@ -71,13 +71,13 @@ def test_run_reports_its_services_and_stops_them_on_sigterm(env: dict[str, str],
                             stdout=subprocess.DEVNULL, text=True)
     try:
         services = running(port)
-        assert [s["name"] for s in services] == ["scheduler", "refiner", "alerts", "api"]
+        assert [s["name"] for s in services] == ["scheduler", "refiner", "alerts", "delivery", "api"]
         table = subprocess.run([earful_command, "sources"], env=env, capture_output=True, text=True, timeout=60)
         [line] = [row for row in table.stdout.splitlines() if f".{proc.pid} " in row]
         assert " run " in line and "scheduler running, refiner running, alerts running, api running" in line
         [published] = sources_json(earful_command, env)["services"]
         assert published["role"] == "run" and published["alive"]
-        assert [s["name"] for s in published["services"]] == ["scheduler", "refiner", "alerts", "api"]
+        assert [s["name"] for s in published["services"]] == ["scheduler", "refiner", "alerts", "delivery", "api"]
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
     finally:

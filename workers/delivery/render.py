@@ -38,7 +38,9 @@ def headline(incident: Incident, brand_name: str) -> str:
     figures = f"({obs:.0f} vs ~{exp:.0f}{per_window(incident)})"
     if incident.trigger == "silence":
         return f"{brand_name}: {what} went quiet {figures}"
-    ratio = f"{obs / exp:.0f}×" if exp >= 1 and obs / exp >= 2 else (f"{obs / exp:.1f}×" if exp > 0 else "far above")
+    if exp < 1:  # a ratio to a fraction of a mention says nothing
+        return f"{brand_name}: {what} far above expected ({obs:.0f}{per_window(incident)}, usually under 1)"
+    ratio = f"{obs / exp:.0f}×" if obs / exp >= 2 else f"{obs / exp:.1f}×"
     return f"{brand_name}: {what} {ratio} expected {figures}"
 
 

@@ -49,13 +49,13 @@ class Sender:
 
     def deliver(self, key: str) -> str:
         """One attempt at the delivery ``key``: sent, retrying, failed, or busy/done/missing (nothing sent)."""
-        name = f"delivery:{key}"
-        if not self.state.try_lock(name, self.owner, self.lease):
+        name, owner = f"delivery:{key}", f"{self.owner}:{uuid.uuid4().hex[:8]}"  # one holder per attempt, even
+        if not self.state.try_lock(name, owner, self.lease):                   # among this sender's threads
             return "busy"
         try:
             return self._attempt(key)
         finally:
-            self.state.unlock(name, self.owner)
+            self.state.unlock(name, owner)
 
     def deliver_due(self, executor: Executor | None = None) -> list[str]:
         """Every delivery due now (in ``executor``'s threads when given); their keys."""

@@ -100,8 +100,11 @@ class WebhookTransport:
                                  extensions={"timeout": timeouts}) as response:
                     _drain(response)
                     return response.status
-        except SourceError as exc:
-            raise DeliveryError(f"{channel.target}: {exc}", permanent=True) from None
+        except SourceError:
+            raise DeliveryError(f"refused to post to {channel.target}: it resolves to a private, loopback or "
+                                "link-local address, and a rule made through the API may only post to public "
+                                "ones; put the webhook in a rule of the config file if it really is local",
+                                permanent=True) from None
         except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError, OSError) as exc:
             raise DeliveryError(f"cannot reach {channel.target} ({type(exc).__name__}: {exc}); retried") from None
 
