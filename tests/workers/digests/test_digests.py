@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -200,3 +201,28 @@ def test_a_digest_reaches_an_smtp_server(index: EmbeddedIndex, sqlite_state: Sta
     assert message["To"] == "team@example.com"
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     assert "Top mentions:" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def test_the_alerts_clock_sends_digests(index: EmbeddedIndex, sqlite_state: StateStore, config: AppConfig) -> None:
+    from workers.alerts.evaluator import Evaluator
+    from workers.alerts.service import AlertService
+
+    clock = Clock(END - timedelta(hours=2))
+    evaluator = Evaluator(index, sqlite_state, config, clock=clock)
+    service = AlertService(evaluator, tick=0.05, digests=Digests(index, sqlite_state, config, evaluator.current_rules,
+                                                                 "https://earful.example.com", clock=clock))
+    stop = threading.Event()
+    thread = threading.Thread(target=service.serve, args=(stop,))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while service.ticks < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        clock.now = END + timedelta(minutes=5, seconds=1)  # the digest's period and a batch period have ended
+        while service.health().details["digests_and_batches"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert outbox.stored(sqlite_state, "digest:acme-daily:20260320T0700Z") is not None
+    assert service.health().details["digests_and_batches"] == 1  # no new mentions: no batch
