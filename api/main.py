@@ -16,6 +16,7 @@ from api.headers import add_headers
 from api.problems import API_RESPONSES, RETRY_AFTER_SECONDS, drop_validation_responses
 from api.routes import (
     alert_actions,
+    alert_feed,
     alerts,
     compare,
     export,
@@ -87,6 +88,7 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
         app.include_router(resource.router, prefix="/api/v1", dependencies=secured, responses=API_RESPONSES)
     app.include_router(health.router)
     app.include_router(alert_actions.router)  # the signed token is the credential
+    app.include_router(alert_feed.router, prefix="/api/v1", responses=API_RESPONSES)  # API key or feed token
     app.middleware("http")(add_headers)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
 

@@ -12,8 +12,8 @@ it dies, stopped with it, never outliving it): work that holds the GIL (collecti
 stays out of the API's way there, and the API reads the index the child writes. A service that
 does not apply (no slow sentiment scorer configured, a burst worker, alerts in a process that does
 not index) is left out. Alert rules are evaluated after every batch by the process that indexes
-it; the ``alerts`` service adds the clock (silences, buckets that end quietly). Further background
-work (digests) is one more service name here, in a group or beside it. ``delivery`` sends the outbox's
+it; the ``alerts`` service adds the clock (silences, buckets that end quietly, digests and batches of
+new mentions put in the outbox when their periods end). ``delivery`` sends the outbox's
 notifications: in its own threads in the collect group, as RQ jobs in the worker.
 """
 
@@ -183,7 +183,13 @@ def _alerts(ctx: RoleContext) -> Service | None:
             return None
     else:
         evaluator = ctx.runtime.evaluator  # None when batches go to workers: they evaluate
-    return AlertService(evaluator, tick=getattr(ctx.options, "alert_tick", 30.0)) if evaluator else None
+    if evaluator is None:
+        return None
+    from workers.digests.scheduler import Digests
+
+    digests = Digests(evaluator.index, evaluator.state, evaluator.config, evaluator.current_rules,
+                      ctx.settings.public_url)
+    return AlertService(evaluator, tick=getattr(ctx.options, "alert_tick", 30.0), digests=digests)
 
 
 def _delivery(ctx: RoleContext) -> Service | None:

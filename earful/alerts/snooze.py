@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from earful.state import StateStore
+from earful.alerts.store import KeyValues
 
 SNOOZE = "alert-snooze:"
 SNOOZE_HOURS = (1, 24)
@@ -27,7 +27,7 @@ class Snooze(BaseModel):
     incident: str | None = None
 
 
-def snooze_rule(state: StateStore, rule_id: str, hours: int, now: datetime, *, via: Via,
+def snooze_rule(state: KeyValues, rule_id: str, hours: int, now: datetime, *, via: Via,
                 incident: str | None = None) -> Snooze:
     """Snooze ``rule_id`` for ``hours`` from ``now`` (replacing a shorter or longer snooze)."""
     snooze = Snooze(rule=rule_id, until=now + timedelta(hours=hours), at=now, via=via, incident=incident)
@@ -35,11 +35,11 @@ def snooze_rule(state: StateStore, rule_id: str, hours: int, now: datetime, *, v
     return snooze
 
 
-def unsnooze(state: StateStore, rule_id: str) -> None:
+def unsnooze(state: KeyValues, rule_id: str) -> None:
     state.delete(SNOOZE + rule_id)
 
 
-def current_snooze(state: StateStore, rule_id: str, now: datetime) -> Snooze | None:
+def current_snooze(state: KeyValues, rule_id: str, now: datetime) -> Snooze | None:
     """The rule's snooze while it lasts, else None."""
     value = state.get(SNOOZE + rule_id)
     if value is None:
@@ -51,6 +51,6 @@ def current_snooze(state: StateStore, rule_id: str, now: datetime) -> Snooze | N
     return found if found.until > now else None
 
 
-def is_snoozed(state: StateStore, rule_id: str, now: datetime) -> bool:
+def is_snoozed(state: KeyValues, rule_id: str, now: datetime) -> bool:
     """Whether notifications of ``rule_id`` are held back at ``now``."""
     return current_snooze(state, rule_id, now) is not None

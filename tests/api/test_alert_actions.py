@@ -29,15 +29,17 @@ from search.embedded import EmbeddedIndex
 RULE = "acme-volume"
 
 
-def make_incident(state: StateStore, opened: datetime, rule: str = RULE, **extra: Any) -> Incident:
-    """A stored incident as the evaluator writes it."""
-    incident = Incident(
-        id=f"{rule}-{opened:%Y%m%dT%H%MZ}", rule=rule, brand="acme", trigger="volume_spike", state="open",
-        sequence=1, interval=900, sensitivity="medium", threshold=4.0, opened_at=opened, detected_at=opened,
-        updated_at=opened, window_start=opened, window_end=opened + timedelta(minutes=15), observed=47, expected=5,
-        lower=1, upper=11, score=9.1, peak_score=9.1, peak_observed=47, peak_at=opened,
-        baseline_from=opened - timedelta(days=7), baseline_to=opened, **extra)
-    Incidents(state).save(incident)
+def make_incident(store: StateStore, opened: datetime, rule: str = RULE, **extra: Any) -> Incident:
+    """A stored incident as the evaluator writes it (``extra`` overrides its fields)."""
+    fields: dict[str, Any] = {
+        "id": f"{rule}-{opened:%Y%m%dT%H%MZ}", "rule": rule, "brand": "acme", "trigger": "volume_spike",
+        "state": "open", "sequence": 1, "interval": 900, "sensitivity": "medium", "threshold": 4.0,
+        "opened_at": opened, "detected_at": opened, "updated_at": opened, "window_start": opened,
+        "window_end": opened + timedelta(minutes=15), "observed": 47, "expected": 5, "lower": 1, "upper": 11,
+        "score": 9.1, "peak_score": 9.1, "peak_observed": 47, "peak_at": opened,
+        "baseline_from": opened - timedelta(days=7), "baseline_to": opened}
+    incident = Incident(**{**fields, **extra})
+    Incidents(store).save(incident)
     return incident
 
 
