@@ -19,6 +19,7 @@ from api.routes import (
     alert_feed,
     alerts,
     compare,
+    deliveries,
     export,
     health,
     mentions,
@@ -84,7 +85,7 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     app.state.app_config = config
     app.state.services = services
     secured = [Depends(require_api_key)]
-    for resource in (mentions, trends, sources, compare, top, themes, ratings, export, searches, alerts):
+    for resource in (mentions, trends, sources, compare, top, themes, ratings, export, searches, alerts, deliveries):
         app.include_router(resource.router, prefix="/api/v1", dependencies=secured, responses=API_RESPONSES)
     app.include_router(health.router)
     app.include_router(alert_actions.router)  # the signed token is the credential

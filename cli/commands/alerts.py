@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
 
-from cli.commands import alert_actions
+from cli.commands import alert_actions, alert_delivery
 from cli.helpers import load_settings, say
 from earful.errors import ConfigError
 
@@ -149,3 +149,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     test.add_argument("--json", action="store_true")
     test.set_defaults(func=cmd_alerts_backtest)
     alert_actions.register(sub)
+    alert_delivery.register(sub)
