@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None  # signs webhooks that name no secret of their own
     smtp_timeout: float = Field(default=10.0, gt=0, le=120, allow_inf_nan=False)  # seconds per SMTP step
 
+    @field_validator("smtp_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value  # `EARFUL_SMTP_URL=` in an env file: not configured
+
     @field_validator("smtp_url")
     @classmethod
     def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
