@@ -38,6 +38,7 @@ def sample_notification(settings: Settings, config: AppConfig, state: StateStore
                         now: datetime) -> Notification:
     incident = sample_incident(rule, now)
     ctx = Notifier(settings, config, state).context(rule, incident, None)
+    ctx.actions = {}  # the sample's incident is not stored: links acting on it would have nothing to act on
     made = notification(incident, "opened", ctx)
     return replace(made, id=incident.id, kind="test", subject=f"[test] {made.subject}",
                    text="This is a test of the alert's channels; the figures are made up.\n\n" + made.text)
