@@ -15,12 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from tests.cli.crash_helpers import serving
 
 
 def make_cert(folder: Path) -> tuple[Path, Path]:
@@ -138,14 +140,5 @@ class _HookHandler(BaseHTTPRequestHandler):
 @contextmanager
 def hook_server(statuses: list[int] | None = None) -> Iterator[Any]:
     """Takes webhooks on 127.0.0.1; answers each with the next of ``statuses`` (then 200)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _HookHandler)
-    server.daemon_threads = True
-    server.received = []  # type: ignore[attr-defined]
-    server.statuses = list(statuses or [])  # type: ignore[attr-defined]
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/hook"  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(_HookHandler, "/hook", received=[], statuses=list(statuses or [])) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()

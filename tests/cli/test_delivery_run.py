@@ -15,24 +15,11 @@ import httpx
 import psutil
 import pytest
 
-from tests.cli.crash_helpers import feed_server
+from tests.cli.crash_helpers import feed_server, wait_until
 from tests.cli.spike_feed import burst, feed, history, utc_now, write_config
 from tests.mail import smtp_server
 
 BRANDS = {"acme": "Acme Mobile", "globex": "Globex Bank"}
-
-
-def _until(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    ends = time.monotonic() + timeout
-    while True:
-        try:
-            found = check()
-            if found:
-                return found
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < ends, f"timed out after {timeout:.0f}s waiting for {what}"
-        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -81,7 +68,7 @@ def test_a_spike_on_a_polled_feed_is_mailed_within_seconds_and_history_mails_nob
     process = _start(earful_command, scene)
     try:
         port, inbox = scene["port"], scene["smtp"].inbox
-        _until(lambda: _indexed(port, len(scene["history"])), 120, "the 14 days of history to be indexed")
+        wait_until(lambda: _indexed(port, len(scene["history"])), 120, "the 14 days of history to be indexed")
         time.sleep(12)  # one more poll and clock rounds of the alerts and the delivery services
         assert inbox.messages == [] and _events(port) == []  # the history told nobody anything
 
@@ -109,7 +96,7 @@ def _events_after_restart(earful_command: str, scene: dict[str, Any]) -> list[di
     """The incident as the API lists it (from the stored state, by a fresh process)."""
     process = _start(earful_command, scene)
     try:
-        return _until(lambda: _events(scene["port"]), 60, "the API to list the incident")  # type: ignore[no-any-return]
+        return wait_until(lambda: _events(scene["port"]), 60, "the API to list the incident")  # type: ignore[no-any-return]
     finally:
         _stop(process)
 
@@ -120,10 +107,10 @@ def test_a_kill_9_during_delivery_then_a_restart_sends_exactly_one_email(
     port, inbox = scene["port"], scene["smtp"].inbox
     process = _start(earful_command, scene)
     try:
-        _until(lambda: _indexed(port, len(scene["history"])), 120, "the 14 days of history to be indexed")
+        wait_until(lambda: _indexed(port, len(scene["history"])), 120, "the 14 days of history to be indexed")
         inbox.stall.set()  # the mail server holds the recipient: the delivery is under way
         scene["feed"].body = feed(scene["history"] + burst(utc_now(), "acme", BRANDS["acme"]))
-        _until(lambda: inbox.held, 60, "the mail to reach the server")
+        wait_until(lambda: inbox.held, 60, "the mail to reach the server")
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
     finally:
