@@ -140,3 +140,20 @@ def finish(state: StateStore, record: dict[str, Any], now: datetime, error: str 
         record["state"] = "retrying"
         state.write({DELIVERY + record["key"]: record, DUE + record["key"]: {"at": record["next_at"]}})
     return record
+
+
+def prune(state: StateStore, before: datetime) -> int:
+    """Forget notifications created before ``before`` whose every delivery is over (sent or failed);
+    the number forgotten. Those still due are kept, however old."""
+    over: dict[str, list[str]] = {}
+    waiting: set[str] = set()
+    for key, value in state.items(DELIVERY):
+        note = str(value.get("notification"))
+        if value.get("state") in ("sent", "failed") and value.get("created_at", "") < before.isoformat():
+            over.setdefault(note, []).append(key)
+        else:
+            waiting.add(note)
+    done = {note: keys for note, keys in over.items() if note not in waiting}
+    for note, keys in done.items():
+        state.write({}, (NOTE + note, *keys))
+    return len(done)

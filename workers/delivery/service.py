@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -22,6 +23,8 @@ from workers.services import Service
 
 logger = logging.getLogger(__name__)
 Dispatch = Callable[[str], None]
+KEEP = timedelta(days=30)  # finished deliveries stay listed this long
+PRUNE_EVERY = 3600.0
 
 
 class DeliveryService(Service):
@@ -34,6 +37,7 @@ class DeliveryService(Service):
         self._busy: set[str] = set()
         self._lock = threading.Lock()
         self.handed_out = 0
+        self._pruned_at = 0.0
 
     def run(self, stop: threading.Event) -> None:
         with ThreadPoolExecutor(self.threads, thread_name_prefix="delivery") as pool:
@@ -45,6 +49,9 @@ class DeliveryService(Service):
                 stop.wait(self.tick)
 
     def _round(self, pool: ThreadPoolExecutor) -> None:
+        if time.monotonic() - self._pruned_at > PRUNE_EVERY:
+            self._pruned_at = time.monotonic()
+            outbox.prune(self.sender.state, utcnow() - KEEP)
         for key in outbox.due(self.sender.state, utcnow()):
             if self.dispatch is not None:
                 self._hand_out(key)

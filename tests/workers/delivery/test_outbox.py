@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -82,3 +84,17 @@ def test_a_bad_notification_is_refused_before_it_is_stored(state: StateStore) ->
     assert outbox.due(state) == []
 
 
+
+
+def test_finished_deliveries_are_forgotten_after_a_while_and_waiting_ones_never(state: StateStore) -> None:
+    old = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for n in range(3):
+        outbox.enqueue(state, replace(_note(f"n{n}"), created_at=old), [Channel("email", "a@example.com")])
+    transport = Counting()
+    sender = Sender(state, {"email": transport})
+    sender.deliver(outbox.delivery_key("n0", Channel("email", "a@example.com")))
+    sender.deliver(outbox.delivery_key("n1", Channel("email", "a@example.com")))
+    assert outbox.prune(state, old) == 0  # not older than the limit yet
+    assert outbox.prune(state, old + timedelta(days=31)) == 2
+    assert outbox.stored(state, "n0") is None and outbox.stored(state, "n2") is not None
+    assert [v["notification"] for _, v in state.items(outbox.DELIVERY)] == ["n2"]
