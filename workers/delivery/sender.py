@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -22,7 +23,7 @@ from workers.delivery import outbox
 from workers.delivery.outbox import Channel, Notification
 
 logger = logging.getLogger(__name__)
-LEASE_SECONDS = 45.0  # longer than any one attempt may take (transports' deadlines are shorter)
+LEASE_SECONDS = 30.0  # renewed while an attempt goes on; after a crash, the wait before another attempt
 
 
 class DeliveryError(EarfulError):
@@ -52,10 +53,23 @@ class Sender:
         name, owner = f"delivery:{key}", f"{self.owner}:{uuid.uuid4().hex[:8]}"  # one holder per attempt, even
         if not self.state.try_lock(name, owner, self.lease):                   # among this sender's threads
             return "busy"
+        done = threading.Event()
+        keeper = threading.Thread(target=self._keep, args=(name, owner, done), daemon=True)
+        keeper.start()
         try:
             return self._attempt(key)
         finally:
+            done.set()
+            keeper.join()
             self.state.unlock(name, owner)
+
+    def _keep(self, name: str, owner: str, done: threading.Event) -> None:
+        """Renew the lease while a slow attempt goes on (a dead process's lease runs out instead)."""
+        while not done.wait(self.lease / 3):
+            try:
+                self.state.try_lock(name, owner, self.lease)
+            except Exception:  # the store is away: the attempt's own outcome will say so
+                logger.warning("could not renew the lease %s", name)
 
     def deliver_due(self, executor: Executor | None = None) -> list[str]:
         """Every delivery due now (in ``executor``'s threads when given); their keys."""

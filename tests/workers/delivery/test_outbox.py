@@ -98,3 +98,22 @@ def test_finished_deliveries_are_forgotten_after_a_while_and_waiting_ones_never(
     assert outbox.prune(state, old + timedelta(days=31)) == 2
     assert outbox.stored(state, "n0") is None and outbox.stored(state, "n2") is not None
     assert [v["notification"] for _, v in state.items(outbox.DELIVERY)] == ["n2"]
+
+
+class Slow(Counting):
+    def send(self, notification: Notification, channel: Channel, key: str) -> None:
+        threading.Event().wait(0.5)
+        super().send(notification, channel, key)
+
+
+def test_a_slow_attempt_keeps_its_lease(sqlite_state: StateStore) -> None:
+    transport = Slow()
+    outbox.enqueue(sqlite_state, _note(), [Channel("email", "a@example.com")])
+    [key] = outbox.due(sqlite_state)
+    slow = Sender(sqlite_state, {"email": transport}, lease=0.2)  # the attempt outlasts the lease twice over
+    runner = threading.Thread(target=slow.deliver, args=(key,))
+    runner.start()
+    threading.Event().wait(0.35)
+    assert Sender(sqlite_state, {"email": transport}, lease=0.2).deliver(key) == "busy"
+    runner.join()
+    assert len(transport.sent) == 1
