@@ -1,5 +1,6 @@
 """Through ``earful run`` as a real process: a spike on a polled local feed mails its brand's team within
-seconds, the history before it mails nobody, and a kill -9 during delivery sends the mail once."""
+seconds, the history before it (and a catch-up after an outage) mails nobody, and a kill -9 during delivery
+sends the mail once."""
 
 from __future__ import annotations
 
