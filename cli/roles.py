@@ -202,7 +202,8 @@ def _delivery(ctx: RoleContext) -> Service | None:
         from workers.delivery.jobs import rq_dispatch
 
         return DeliveryService(open_sender(ctx.settings, ctx.state),
-                               dispatch=rq_dispatch(ctx.settings, ctx.resources["redis"]))
+                               dispatch=rq_dispatch((ctx.options.queues or ctx.settings.worker_queues)[0],
+                                                    ctx.resources["redis"]))
     return DeliveryService(open_sender(ctx.settings, ctx.runtime.state))
 
 

@@ -25,11 +25,11 @@ def deliver(key: str) -> str:
     return _sender.deliver(key)
 
 
-def rq_dispatch(settings: Settings, connection: object) -> Callable[[str], None]:
-    """Hands a due delivery to the workers: a job at the front of the mention queue."""
+def rq_dispatch(queue_name: str, connection: object) -> Callable[[str], None]:
+    """Hands a due delivery to the workers: a job at the front of ``queue_name`` (one the worker takes)."""
     from rq import Queue
 
-    queue = Queue(settings.mention_queue, connection=connection)  # type: ignore[arg-type]
+    queue = Queue(queue_name, connection=connection)  # type: ignore[arg-type]
 
     def dispatch(key: str) -> None:
         queue.enqueue(DELIVER, key, at_front=True, job_timeout=120, result_ttl=3600,

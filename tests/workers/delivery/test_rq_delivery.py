@@ -31,7 +31,7 @@ def test_a_due_delivery_becomes_one_job_and_one_email(settings: Settings, redis_
         note = Notification(id="acme-neg-20261205T1000Z.1", kind="incident", rule_id="acme-neg",
                             subject="Acme Mobile: spike", text="t", html="<p>t</p>")
         outbox.enqueue(state, note, [Channel("email", "team@example.com")])
-        service = DeliveryService(open_sender(settings, state), tick=0.1, dispatch=rq_dispatch(settings, connection))
+        service = DeliveryService(open_sender(settings, state), tick=0.1, dispatch=rq_dispatch(settings.mention_queue, connection))
         stop = threading.Event()
         runner = threading.Thread(target=service.run, args=(stop,))
         runner.start()
