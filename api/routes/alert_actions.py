@@ -6,10 +6,11 @@ nothing else. Link scanners in mail systems fetch links with GET, so GET never c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import cast
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.deps import SettingsDep, StateDep
@@ -21,6 +22,7 @@ from earful.alerts.tokens import TokenRejected, verify
 from earful.models import utcnow
 from earful.secrets import action_key
 from earful.settings import Settings
+from earful.state import StateStore
 
 router = APIRouter(prefix=ACTION_PATH.rstrip("/"), include_in_schema=False)
 PAGE_HEADERS = {
@@ -45,16 +47,20 @@ def _page(title: str, body: str, code: int = 200) -> HTMLResponse:
     return HTMLResponse(html, status_code=code, headers=PAGE_HEADERS)
 
 
+class Rejected(Exception):
+    """The link's token cannot be used: the page to answer with instead."""
+
+    def __init__(self, page: HTMLResponse) -> None:
+        self.page = page
+
+
 def _action(settings: Settings, token: str) -> tuple[str, str, str]:
+    """(action, rule id, incident id), or Rejected with a 403 page saying why."""
     try:
         return action_of(verify(action_key(settings), token, ACTION_PURPOSES, utcnow()))
     except TokenRejected as exc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
-
-
-def _rejected(exc: HTTPException) -> HTMLResponse:
-    return _page("This link cannot be used", f"<p>{escape(str(exc.detail))}.</p><p>Open the incident in Earful "
-                 "to act on it, or use a link from a newer notification.</p>", exc.status_code)
+        raise Rejected(_page("This link cannot be used", f"<p>{escape(str(exc))}.</p><p>Open the incident in "
+                             "Earful to act on it, or use a link from a newer notification.</p>", 403)) from None
 
 
 def _about(found: Incident) -> str:
@@ -64,26 +70,35 @@ def _about(found: Incident) -> str:
     return f"<p>{escape(what)}</p>"
 
 
+def _answer(settings: Settings, token: str, then: Callable[[str, str, str], HTMLResponse]) -> HTMLResponse:
+    """``then(action, rule id, incident id)`` for a valid token, else the 403 page."""
+    try:
+        return then(*_action(settings, token))
+    except Rejected as exc:
+        return exc.page
+
+
 @router.get("/{token}")
 def confirm(token: str, settings: SettingsDep, state: StateDep) -> HTMLResponse:
     """What the link will do, and a button that does it."""
-    try:
-        action, rule_id, incident_id = _action(settings, token)
-    except HTTPException as exc:
-        return _rejected(exc)
+    return _answer(settings, token, lambda action, rule_id, incident_id: _confirmation(state, action, rule_id,
+                                                                                         incident_id))
+
+
+@router.post("/{token}")
+def act(token: str, settings: SettingsDep, state: StateDep) -> HTMLResponse:
+    """Do what the link says (again: a second snooze starts from now, a second verdict is kept as the latest)."""
+    return _answer(settings, token, lambda action, rule_id, incident_id: _done(state, action, rule_id, incident_id))
+
+
+def _confirmation(state: StateStore, action: str, rule_id: str, incident_id: str) -> HTMLResponse:
     found = Incidents(state).get(incident_id)
     about = _about(found) if found is not None else ""
     title = WHAT[action].format(rule=rule_id, incident=incident_id)
     return _page(title, f"{about}<form method=post><button type=submit>Confirm</button></form>")
 
 
-@router.post("/{token}")
-def act(token: str, settings: SettingsDep, state: StateDep) -> HTMLResponse:
-    """Do what the link says (again: a second snooze starts from now, a second verdict is kept as the latest)."""
-    try:
-        action, rule_id, incident_id = _action(settings, token)
-    except HTTPException as exc:
-        return _rejected(exc)
+def _done(state: StateStore, action: str, rule_id: str, incident_id: str) -> HTMLResponse:
     now = utcnow()
     if action in SNOOZE_HOURS:
         done = snooze(state, rule_id, SNOOZE_HOURS[action], now, via="link", incident_id=incident_id)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,8 +20,7 @@ from earful.config import AppConfig, parse_config
 from earful.models import utcnow
 from earful.secrets import action_key
 from earful.settings import Settings
-from earful.state import SQLiteStateStore, StateStore
-from earful.state.redis_store import RedisStateStore
+from earful.state import StateStore
 from search.embedded import EmbeddedIndex
 
 RULE = "acme-volume"
@@ -43,14 +40,9 @@ def make_incident(store: StateStore, opened: datetime, rule: str = RULE, **extra
     return incident
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
-    if request.param == "sqlite":
-        store: StateStore = SQLiteStateStore(tmp_path / "state.sqlite3")
-    else:
-        store = RedisStateStore.from_url(request.getfixturevalue("redis_url"), namespace=tmp_path.name)
-    yield store
-    store.close()
+@pytest.fixture
+def state(either_state: StateStore) -> StateStore:
+    return either_state
 
 
 @pytest.fixture

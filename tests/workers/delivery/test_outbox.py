@@ -9,7 +9,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from earful.state import StateStore
-from earful.state.redis_store import RedisStateStore
 from workers.delivery import outbox
 from workers.delivery.outbox import Channel, Notification
 from workers.delivery.sender import DeliveryError, Sender
@@ -35,11 +34,9 @@ def _note(nid: str = "r-20261205T1000Z.1") -> Notification:
     return Notification(id=nid, kind="digest", rule_id="r", subject="s", text="t", html="<p>t</p>")
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def state(request: pytest.FixtureRequest, sqlite_state: StateStore) -> StateStore:
-    if request.param == "sqlite":
-        return sqlite_state
-    return RedisStateStore.from_url(request.getfixturevalue("redis_url"))
+@pytest.fixture
+def state(either_state: StateStore) -> StateStore:
+    return either_state
 
 
 def test_enqueue_is_idempotent_and_every_channel_is_due(state: StateStore) -> None:

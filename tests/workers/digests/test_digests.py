@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -16,8 +15,7 @@ from earful.alerts.rules import AlertRule
 from earful.config import AppConfig, parse_config
 from earful.models import Mention, Sentiment
 from earful.settings import Settings
-from earful.state import SQLiteStateStore, StateStore
-from earful.state.redis_store import RedisStateStore
+from earful.state import StateStore
 from search.embedded import EmbeddedIndex
 from tests.api.test_alert_actions import make_incident
 from tests.mail import smtp_server
@@ -52,14 +50,9 @@ def config() -> AppConfig:
     return parse_config(CONFIG)
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
-    if request.param == "sqlite":
-        store: StateStore = SQLiteStateStore(tmp_path / "state.sqlite3")
-    else:
-        store = RedisStateStore.from_url(request.getfixturevalue("redis_url"), namespace=tmp_path.name)
-    yield store
-    store.close()
+@pytest.fixture
+def state(either_state: StateStore) -> StateStore:
+    return either_state
 
 
 @pytest.fixture
