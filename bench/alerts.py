@@ -8,6 +8,7 @@ indexed (not timed) and then evaluated (timed: the per-batch cost), and the cloc
 
     .venv/bin/python bench/alerts.py --n 1000000            # build and measure
     .venv/bin/python bench/alerts.py --n 1000000 --reuse    # measure an index built before
+    .venv/bin/python bench/alerts.py --e2e                  # post on a polled feed -> email (bench/alert_delivery.py)
 """
 
 from __future__ import annotations
@@ -86,7 +87,14 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse an index already in --dir")
     parser.add_argument("--batches", type=int, default=40, help="batches evaluated")
     parser.add_argument("--batch", type=int, default=500, help="mentions per batch")
+    parser.add_argument("--e2e", action="store_true", help="measure post-to-email through earful run instead")
+    parser.add_argument("--rounds", type=int, default=6, help="spikes measured with --e2e (at most 8)")
     args = parser.parse_args()
+    if args.e2e:
+        from alert_delivery import main as end_to_end
+
+        end_to_end(min(args.rounds, 8))
+        return
     path = prepared(args.dir, args.n, args.reuse, mentions)
     shutil.rmtree(args.dir / "state", ignore_errors=True)
     index = EmbeddedIndex(path)

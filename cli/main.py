@@ -39,7 +39,10 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         say(f"  source {source.name} ({source.type}, every {source.interval}s): {source.target}")
     for rule in config.alerts:
         watched = " ".join(p for p in (f"brand {rule.brand}" if rule.brand else "", f"q {rule.q}" if rule.q else "") if p)
-        say(f"  alert {rule.id}: {rule.trigger} on {watched} ({rule.sensitivity}, {rule.interval // 60}-minute buckets)")
+        delivery = (f", digest {rule.digest}" if rule.digest else "") + (
+            f", batches every {rule.batch_every // 60} min" if rule.batch_every else "")
+        say(f"  alert {rule.id}: {rule.trigger} on {watched} ({rule.sensitivity}, {rule.interval // 60}-minute buckets"
+            f"{delivery})")
     return 0
 
 

@@ -151,6 +151,20 @@ def sqlite_state(tmp_path: Path):  # type: ignore[no-untyped-def]
     opened.close()
 
 
+@pytest.fixture(params=["sqlite", "redis"])
+def either_state(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A state store in SQLite, then in the session's Redis (a namespace of its own): each test runs on both."""
+    from earful.state import SQLiteStateStore
+    from earful.state.redis_store import RedisStateStore
+
+    if request.param == "sqlite":
+        opened = SQLiteStateStore(tmp_path / "state.sqlite3")
+    else:
+        opened = RedisStateStore.from_url(request.getfixturevalue("redis_url"), namespace=tmp_path.name)
+    yield opened
+    opened.close()
+
+
 @pytest.fixture
 def embedded_index(tmp_path: Path):  # type: ignore[no-untyped-def]
     """An empty embedded index under the test's temp dir, open for writing."""

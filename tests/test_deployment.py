@@ -132,7 +132,8 @@ def local_services(tmp_path: Path, redis_url: str, earful_command: str,
             data = tmp_path / f"data{len(running)}"
             EmbeddedIndex(data / "index").close()  # `earful serve` reads an existing index
             env = {k: v for k, v in os.environ.items() if not k.startswith("EARFUL_")}
-            env.update({k: v for k, v in environment.items() if not k.startswith(("EARFUL_ES_", "EARFUL_SMTP"))})
+            env.update({k: v for k, v in environment.items()  # a variable with a default: left unset
+                        if not k.startswith(("EARFUL_ES_", "EARFUL_SMTP")) and ":-" not in str(v)})
             env.update({"EARFUL_DATA_DIR": str(data), "EARFUL_CONFIG": str(config), "NO_PROXY": "127.0.0.1"})
             if "EARFUL_REDIS_URL" in env:
                 env["EARFUL_REDIS_URL"] = redis_url

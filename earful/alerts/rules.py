@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from earful.alerts.schedule import parse_schedule
 from earful.errors import ConfigError, QuerySyntaxError
 from earful.params import parse_duration
 from earful.query import Node, parse
@@ -32,6 +33,16 @@ def _listed(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+class WebhookTarget(BaseModel):
+    """A webhook with its own signing secret, read from the environment variable ``secret_env``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(max_length=2000)
+    secret_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]{0,99}$",
+                                   description="environment variable holding the secret")
+
+
 class AlertRule(BaseModel):
     """One rule, as the config or the API writes it."""
 
@@ -49,7 +60,12 @@ class AlertRule(BaseModel):
     interval: int = Field(default=900, description="bucket length: 5m, 10m, 15m, 30m or 1h")
     tz: str | None = Field(default=None, description="time zone of the rhythm (default: the brand's, else UTC)")
     email: list[str] = Field(default_factory=list)
-    webhook: list[str] = Field(default_factory=list)
+    webhook: list[str | WebhookTarget] = Field(
+        default_factory=list, description="URLs, or {url, secret_env} for a secret of its own")
+    digest: str | None = Field(default=None, description="a digest of the rule's mentions: 'daily 08:00 Europe/Berlin'"
+                                                          " or 'weekly mon 08:00 Europe/Berlin'")
+    batch: int | None = Field(default=None, description="new_mentions: send what came every 5m … 1h (default 5m, "
+                                                        "unless it has a digest)")
     enabled: bool = True
     description: str = Field(default="", max_length=500)
 
@@ -57,6 +73,28 @@ class AlertRule(BaseModel):
     @classmethod
     def _lists(cls, value: Any) -> Any:
         return _listed(value)
+
+    @field_validator("digest")
+    @classmethod
+    def _digest(cls, value: str | None) -> str | None:
+        return str(parse_schedule(value)) if value is not None else None
+
+    @field_validator("batch", mode="before")
+    @classmethod
+    def _batch(cls, value: object) -> int | None:
+        if value is None:
+            return None
+        seconds = parse_duration(value)
+        if not 300 <= seconds <= 3600:
+            raise ValueError(f"{value!r}: new mentions are batched every 5m to 1h")
+        return seconds
+
+    @property
+    def batch_every(self) -> int | None:
+        """Seconds between batches of new mentions (None: this rule sends none)."""
+        if self.trigger != "new_mentions" or (self.digest and self.batch is None):
+            return None
+        return self.batch or 300
 
     @field_validator("interval", mode="before")
     @classmethod
@@ -68,9 +106,10 @@ class AlertRule(BaseModel):
 
     @field_validator("lang", "email", "webhook")
     @classmethod
-    def _formats(cls, values: list[str], info: ValidationInfo) -> list[str]:
+    def _formats(cls, values: list[Any], info: ValidationInfo) -> list[Any]:
         pattern, limit, what = _FORMATS[str(info.field_name)]
-        for value in values:
+        for given in values:
+            value = given.url if isinstance(given, WebhookTarget) else given
             if not pattern.match(value) or len(value) > limit:
                 raise ValueError(f"{value!r} is not {what}")
         return values

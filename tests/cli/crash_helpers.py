@@ -55,18 +55,41 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def feed_server(body: bytes) -> Iterator[Any]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+def serving(handler: type[BaseHTTPRequestHandler], path: str, **attributes: Any) -> Iterator[Any]:
+    """A threaded HTTP server on 127.0.0.1 with ``attributes`` set on it and its ``url`` (at ``path``)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    server.body = body  # type: ignore[attr-defined]
-    server.requests = 0  # type: ignore[attr-defined]
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"  # type: ignore[attr-defined]
+    for name, value in attributes.items():
+        setattr(server, name, value)
+    server.url = f"http://127.0.0.1:{server.server_address[1]}{path}"  # type: ignore[attr-defined]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield server
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def feed_server(body: bytes) -> Iterator[Any]:
+    with serving(_Handler, "/feed.xml", body=body, requests=0) as server:
+        yield server
+
+
+def wait_until(check: Any, timeout: float, what: str) -> Any:
+    """``check()``'s first true answer (an HTTP call that cannot connect yet counts as no), or fail."""
+    import httpx
+
+    ends = time.monotonic() + timeout
+    while True:
+        try:
+            found = check()
+            if found:
+                return found
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < ends, f"timed out after {timeout:.0f}s waiting for {what}"
+        time.sleep(0.2)
 
 
 def run_and_kill(command: list[str], env: dict[str, str], trigger: str | None, delay: float,

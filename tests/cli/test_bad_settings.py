@@ -39,6 +39,9 @@ def _refused(result: subprocess.CompletedProcess[str], *words: str) -> None:
     ("EARFUL_JOB_RETRY_INTERVALS", "10,-3"), ("EARFUL_ES_TIMEOUT", "0"), ("EARFUL_REFINE_BATCH_SIZE", "0"),
     ("EARFUL_POSITIVE_THRESHOLD", "5"), ("EARFUL_CURSOR_SECRET", "too-short"),
     ("EARFUL_API_KEYS", ","), ("EARFUL_API_KEYS", " , ,"), ("EARFUL_API_KEYS", ""),
+    ("EARFUL_SMTP_URL", "http://mail.example.com"), ("EARFUL_SMTP_URL", "smtp://h:port"),
+    ("EARFUL_SMTP_URL", "smtp://h:25?tls=yes"), ("EARFUL_MAIL_FROM", "alerts"), ("EARFUL_PUBLIC_URL", "ftp://x"),
+    ("EARFUL_SMTP_TIMEOUT", "0"),
 ])
 @pytest.mark.parametrize("command", [("collect", "--once"), ("serve",)])
 def test_a_bad_variable_is_one_line_naming_it(earful_command: str, env: dict[str, str], name: str, value: str,
@@ -91,3 +94,10 @@ def test_source_intervals_are_bounded(earful_command: str, env: dict[str, str], 
     result = _run(earful_command, env, "config", "check", str(config))
     _refused(result, "sources[0].interval")
     assert result.returncode == 2
+
+
+def test_a_bad_smtp_url_never_shows_its_password(earful_command: str, env: dict[str, str]) -> None:
+    env["EARFUL_SMTP_URL"] = "imap://team:hunter2-secret@mail.example.com:587"
+    result = _run(earful_command, env, "alerts", "list")
+    _refused(result, "EARFUL_SMTP_URL", "smtp://user:pass@host:587")
+    assert "hunter2" not in result.stderr

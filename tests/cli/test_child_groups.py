@@ -18,6 +18,7 @@ import psutil
 import pytest
 import yaml
 
+from tests.cli.crash_helpers import wait_until
 from workers.runtime import writer_lock_held
 from workers.services import ChildGroup
 from workers.services import group as group_module
@@ -42,19 +43,6 @@ def _health(port: int) -> dict[str, Any]:
     return body
 
 
-def _until(check: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = check()
-            if value:
-                return value
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
-
-
 def _child_pid(port: int) -> int | None:
     services = _health(port)["services"]
     scheduler = next(s for s in services if s["name"] == "scheduler")
@@ -72,14 +60,14 @@ def test_the_api_serves_what_the_child_collects_and_a_crashed_child_is_restarted
     port = free_port()
     parent = _start(earful_command, demo_env, port)
     try:
-        child = _until(lambda: _child_pid(port), 60, "the collecting child")
+        child = wait_until(lambda: _child_pid(port), 60, "the collecting child")
         assert child != parent.pid and psutil.Process(child).ppid() == parent.pid
-        _until(lambda: httpx.get(f"http://127.0.0.1:{port}/api/v1/mentions", timeout=5).json()["total"] > 0,
+        wait_until(lambda: httpx.get(f"http://127.0.0.1:{port}/api/v1/mentions", timeout=5).json()["total"] > 0,
                120, "mentions collected by the child to be searchable in the parent")
         os.kill(child, signal.SIGKILL)
         answered = httpx.get(f"http://127.0.0.1:{port}/api/v1/mentions", params={"q": "acme"}, timeout=5)
         assert answered.status_code == 200  # the API does not depend on the child
-        restarted = _until(lambda: (pid := _child_pid(port)) and pid != child and pid, 60, "a new child")
+        restarted = wait_until(lambda: (pid := _child_pid(port)) and pid != child and pid, 60, "a new child")
         scheduler = next(s for s in _health(port)["services"] if s["name"] == "scheduler")
         assert scheduler["details"]["restarts"] == 1 and psutil.Process(restarted).ppid() == parent.pid
         parent.send_signal(signal.SIGTERM)
@@ -99,7 +87,7 @@ def test_a_parent_killed_with_sigkill_leaves_no_child_behind(earful_command: str
     port = free_port()
     parent = _start(earful_command, demo_env, port)
     try:
-        child = _until(lambda: _child_pid(port), 60, "the collecting child")
+        child = wait_until(lambda: _child_pid(port), 60, "the collecting child")
         time.sleep(moment)
         family = parent.children(recursive=True)
         parent.kill()
@@ -119,7 +107,7 @@ def test_a_signal_to_the_process_group_stops_both(earful_command: str, demo_env:
     port = free_port()
     parent = _start(earful_command, demo_env, port)
     try:
-        child = _until(lambda: _child_pid(port), 60, "the collecting child")
+        child = wait_until(lambda: _child_pid(port), 60, "the collecting child")
         os.killpg(parent.pid, sig)  # what a terminal's Ctrl-C (or a service manager) does
         assert parent.wait(60) == 0
         _, alive = psutil.wait_procs([psutil.Process(child)] if psutil.pid_exists(child) else [], timeout=15)
@@ -157,7 +145,7 @@ def test_stopping_the_group_stops_the_child_with_sigterm(tmp_path: Path) -> None
     stop = threading.Event()
     runner = threading.Thread(target=group.serve, args=(stop,))
     runner.start()
-    _until(lambda: group.process is not None and psutil.pid_exists(group.process.pid), 10, "the child")
+    wait_until(lambda: group.process is not None and psutil.pid_exists(group.process.pid), 10, "the child")
     time.sleep(0.5)
     stop.set()
     runner.join(30)

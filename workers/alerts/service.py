@@ -1,18 +1,27 @@
 """The ``alerts`` service: evaluates every rule on a clock, beside the per-batch evaluation.
 
-The clock is what notices silence (no batch comes when a source breaks) and what moves rules
-forward when their buckets end without new mentions.
+The clock is what notices silence (no batch comes when a source breaks), what moves rules
+forward when their buckets end without new mentions, and what sends digests and batches of new
+mentions when their periods end.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import Any, Protocol
 
 from earful.models import utcnow
 from workers.alerts.evaluator import Evaluator
 from workers.services import Service
+
+
+class Clocked(Protocol):
+    """More work on the same clock (digests and batches): ``tick`` logs its own failures."""
+
+    sent: int
+
+    def tick(self) -> list[str]: ...
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +29,9 @@ logger = logging.getLogger(__name__)
 class AlertService(Service):
     name = "alerts"
 
-    def __init__(self, evaluator: Evaluator, *, tick: float = 30.0) -> None:
+    def __init__(self, evaluator: Evaluator, *, tick: float = 30.0, digests: Clocked | None = None) -> None:
         super().__init__()
-        self.evaluator = evaluator
+        self.evaluator, self.digests = evaluator, digests
         self.tick = tick
         self.ticks = 0
         self.last_tick: str | None = None
@@ -33,6 +42,8 @@ class AlertService(Service):
                 self.evaluator.tick()
             except Exception:  # the clock must outlive any one bad round
                 logger.exception("alert evaluation round failed; trying again at the next tick")
+            if self.digests is not None:
+                self.digests.tick()  # each rule's failure is logged inside; never raises
             self.ticks += 1
             self.last_tick = utcnow().isoformat()
             stop.wait(self.tick)
@@ -40,4 +51,5 @@ class AlertService(Service):
     def details(self) -> dict[str, Any]:
         return {"rules": len(self.evaluator.current_rules()), "tick_s": self.tick, "ticks": self.ticks,
                 "last_tick": self.last_tick, "evaluations": self.evaluator.evaluations,
-                "failures": self.evaluator.failures}
+                "failures": self.evaluator.failures,
+                "digests_and_batches": self.digests.sent if self.digests is not None else 0}
