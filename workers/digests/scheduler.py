@@ -86,7 +86,9 @@ class Digests:
         if marker is None or is_snoozed(self.state, rule.id, now):
             self.state.write(told)  # a new rule starts at its next period; a snoozed one skips this one
             return None
-        incidents, _ = Incidents(self.state).page(rule=rule.id, since=start, limit=200)
+        # a brand's digest tells the incidents of every rule on the brand; a query's, its own
+        incidents, _ = Incidents(self.state).page(rule=None if rule.brand else rule.id, brand=rule.brand, since=start,
+                                                  limit=200)
         digest = gather(self.index, self.config, rule, start, end, incidents, str(schedule))
         return self._store(rule, digest_notification(digest, schedule.tz, self.public_url, now), told)
 

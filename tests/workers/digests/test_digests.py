@@ -114,10 +114,14 @@ def test_a_digest_goes_out_once_per_period(index: EmbeddedIndex, state: StateSto
     clock = Clock(END - timedelta(hours=2))
     first = digests(index, state, config, clock, only="acme-daily")
     assert first.tick() == []  # a rule seen for the first time starts at its next period
+    make_incident(state, END - timedelta(hours=3), rule="acme-negative")  # another rule on the brand
+    make_incident(state, END - timedelta(days=2), rule="acme-negative")  # before the period
     clock.now = END + timedelta(seconds=30)
     assert first.tick() == ["digest:acme-daily:20260320T0700Z"]
     stored = outbox.stored(state, "digest:acme-daily:20260320T0700Z")
-    assert stored is not None and stored.kind == "digest" and "30 mentions" in stored.subject
+    assert stored is not None and stored.kind == "digest"
+    assert stored.subject == "Acme Mobile: daily digest — 30 mentions (+50 %), 1 incident"
+    assert "acme-negative-20260320T0400Z" in stored.text
     assert len(outbox.due(state, END + timedelta(minutes=1))) == 1
     assert first.tick() == []
     restarted = digests(index, state, config, clock, only="acme-daily")
