@@ -17,6 +17,7 @@ import numpy as np
 
 from workers.alerts import signals
 from workers.alerts.baseline import Baseline
+from workers.alerts.cusum import ShareCusum
 from workers.alerts.incidents import Change, Episode, Incident
 from workers.alerts.series import Series
 from workers.alerts.signals import Limits, Signal
@@ -58,6 +59,7 @@ class Tracker:
         self.shift = b.buckets(tuning.shift_hours)
         self.hold = b.buckets(tuning.hold_hours)
         self.quiet_from = 0
+        self.cusum = ShareCusum()
         self.fresh_from = 0  # expectations before this bucket predate a change of level
         self.incidents: dict[str, list[Incident]] = {name: [] for name in DETECTED}
         self.spreads: list[Spread] = []  # the one-bucket spread in force at each bucket, for the band
@@ -79,7 +81,7 @@ class Tracker:
         length = len(self)
         episodes = {name: e.snapshot() for name, e in self.episodes.items()}
         opened = {name: len(found) for name, found in self.incidents.items()}
-        quiet_from = self.quiet_from
+        quiet_from, cusum = self.quiet_from, replace(self.cusum)
         points = []
         try:
             for count, negative in pending:
@@ -97,7 +99,7 @@ class Tracker:
                 self.episodes[name].restore(saved)
             for name, count in opened.items():
                 del self.incidents[name][count:]
-            self.quiet_from = quiet_from
+            self.quiet_from, self.cusum = quiet_from, cusum
         return Peek(current, points)
 
     def _take(self, count: int, negative: int) -> tuple[int, float]:
@@ -109,9 +111,20 @@ class Tracker:
         expected = level * profile
         b.history.push(count, negative, expected, profile)
         self.spreads.append(b.spread[0])
+        if self.negative:
+            self._accumulate(i, count, negative)
         if count > math.floor(self.tuning.quiet_fraction * expected):
             self.quiet_from = i + 1
         return i, expected
+
+    def _accumulate(self, i: int, count: int, negative: int) -> None:
+        """The share's CUSUM takes bucket ``i`` while no negative incident is open (one restarts it)."""
+        if any(self.episodes[name].active for name in NEGATIVE):
+            self.cusum.reset(i)
+            return
+        b = self.baseline
+        usual, mentions = b.share(i)
+        self.cusum.step(i, negative, count, usual, self.sensitivity.share_gain, b.rho[0] + 1.0 / (mentions + 1.0))
 
     def _limits(self, i: int, name: str) -> Limits:
         episode = self.episodes[name]
@@ -127,7 +140,7 @@ class Tracker:
                "silence": signals.silence(b, i, s, t, self.quiet_from)}
         if self.negative:
             out["negative_spike"], out["negative_share"] = signals.negative(
-                b, i, s, t, self._limits(i, "negative_spike"), self._limits(i, "negative_share"))
+                b, i, s, t, self._limits(i, "negative_spike"), self._limits(i, "negative_share"), self.cusum)
         return out
 
     def _detect(self, i: int) -> list[Update]:

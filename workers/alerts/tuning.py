@@ -71,7 +71,8 @@ class Tuning:
     silence_relief: float = 0.5  # ... and a score this much lower than a spike's (a miss costs more) ...
     silence_min_minutes: float = 10.0  # ... and this long (one empty 5-minute bucket is a hiccup)
     share_min_mentions: float = 8.0   # a share is judged over windows with at least this many mentions
-    share_z: float = 3.0  # a negative spike must also raise the negative share this far
+    share_z: float = 3.0  # a negative spike raised by its share must raise the negative count this far too ...
+    count_share_relief: float = 0.5  # ... and one raised by its count, the share to the threshold less this
 
 
 DEFAULT_TUNING = Tuning()

@@ -181,3 +181,4 @@ def test_a_peek_leaves_every_incident_as_it_was(make_series: Maker) -> None:
         tracker.step(count)
     assert [(x.opened, x.resolved, x.state, x.sequence) for x in tracker.incidents["volume_spike"]] == \
         [(x.opened, x.resolved, x.state, x.sequence) for x in plain.incidents["volume_spike"]]
+
