@@ -161,8 +161,10 @@ def _spike(s: Sensitivity, t: Tuning, limits: Limits, z: float, z_share: float, 
     return None
 
 
-def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int) -> Signal | None:
-    """Nothing (or next to nothing) since bucket ``quiet_from`` although mentions were expected."""
+def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int, lull: float = float("inf")) -> Signal | None:
+    """Nothing (or next to nothing) since bucket ``quiet_from`` although mentions were expected: on the score
+    alone, or on a weaker one once the run expected well more than ``lull``, this brand's longest ordinary
+    lull of the last weeks (``lulls``)."""
     h = b.history
     if quiet_from > i:
         return None
@@ -173,5 +175,7 @@ def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int) -> 
     _, mentions = b.level(i)
     z = b.spread[k].below(observed, expected, 1.0 / (mentions + 1.0))
     long_enough = length * b.step >= 60 * t.silence_min_minutes
-    opens = long_enough and -z >= s.z - t.silence_relief and expected >= t.silence_min_expected
+    strong = -z >= s.z - t.silence_relief and expected >= t.silence_min_expected
+    past_lulls = expected >= max(t.lull_factor * lull, t.lull_min_expected) and -z >= s.z - t.silence_relief - t.lull_relief
+    opens = long_enough and (strong or past_lulls)
     return Signal(z, observed, expected, length, opens, -z >= t.keep_z)
