@@ -17,7 +17,9 @@ import numpy as np
 
 from workers.alerts import signals
 from workers.alerts.baseline import Baseline
+from workers.alerts.cusum import ShareCusum
 from workers.alerts.incidents import Change, Episode, Incident
+from workers.alerts.lulls import Lulls
 from workers.alerts.series import Series
 from workers.alerts.signals import Limits, Signal
 from workers.alerts.stats import Spread
@@ -58,6 +60,8 @@ class Tracker:
         self.shift = b.buckets(tuning.shift_hours)
         self.hold = b.buckets(tuning.hold_hours)
         self.quiet_from = 0
+        self.cusum = ShareCusum()
+        self.lulls = Lulls(b.buckets(24 * tuning.lull_days))
         self.fresh_from = 0  # expectations before this bucket predate a change of level
         self.incidents: dict[str, list[Incident]] = {name: [] for name in DETECTED}
         self.spreads: list[Spread] = []  # the one-bucket spread in force at each bucket, for the band
@@ -79,7 +83,7 @@ class Tracker:
         length = len(self)
         episodes = {name: e.snapshot() for name, e in self.episodes.items()}
         opened = {name: len(found) for name, found in self.incidents.items()}
-        quiet_from = self.quiet_from
+        quiet_from, cusum, lulls = self.quiet_from, replace(self.cusum), self.lulls.snapshot()
         points = []
         try:
             for count, negative in pending:
@@ -97,7 +101,8 @@ class Tracker:
                 self.episodes[name].restore(saved)
             for name, count in opened.items():
                 del self.incidents[name][count:]
-            self.quiet_from = quiet_from
+            self.quiet_from, self.cusum = quiet_from, cusum
+            self.lulls.restore(lulls)
         return Peek(current, points)
 
     def _take(self, count: int, negative: int) -> tuple[int, float]:
@@ -109,9 +114,22 @@ class Tracker:
         expected = level * profile
         b.history.push(count, negative, expected, profile)
         self.spreads.append(b.spread[0])
+        if self.negative:
+            self._accumulate(i, count, negative)
         if count > math.floor(self.tuning.quiet_fraction * expected):
+            if self.quiet_from < i and not self.episodes["silence"].active:
+                self.lulls.add(i, b.history.window(b.history.p_expected, self.quiet_from, i))
             self.quiet_from = i + 1
         return i, expected
+
+    def _accumulate(self, i: int, count: int, negative: int) -> None:
+        """The share's CUSUM takes bucket ``i`` while no negative incident is open (one restarts it)."""
+        if any(self.episodes[name].active for name in NEGATIVE):
+            self.cusum.reset(i)
+            return
+        b = self.baseline
+        usual, mentions = b.share(i)
+        self.cusum.step(i, negative, count, usual, self.sensitivity.share_gain, b.rho[0] + 1.0 / (mentions + 1.0))
 
     def _limits(self, i: int, name: str) -> Limits:
         episode = self.episodes[name]
@@ -124,11 +142,15 @@ class Tracker:
     def _signals(self, i: int) -> dict[str, Signal | None]:
         b, s, t = self.baseline, self.sensitivity, self.tuning
         out = {"volume_spike": signals.volume(b, i, s, t, self._limits(i, "volume_spike")),
-               "silence": signals.silence(b, i, s, t, self.quiet_from)}
+               "silence": signals.silence(b, i, s, t, self.quiet_from, self._lull(i))}
         if self.negative:
             out["negative_spike"], out["negative_share"] = signals.negative(
-                b, i, s, t, self._limits(i, "negative_spike"), self._limits(i, "negative_share"))
+                b, i, s, t, self._limits(i, "negative_spike"), self._limits(i, "negative_share"), self.cusum)
         return out
+
+    def _lull(self, i: int) -> float:
+        """Expected mentions in the longest ordinary lull of the last weeks (infinite before they are known)."""
+        return self.lulls.longest(i) if self.lulls.known(i) else math.inf
 
     def _detect(self, i: int) -> list[Update]:
         updates = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workers.alerts.baseline import Baseline
+from workers.alerts.cusum import ShareCusum
 from workers.alerts.stats import share_z_above
 from workers.alerts.tuning import Sensitivity, Tuning
 
@@ -75,10 +76,11 @@ def volume(b: Baseline, i: int, s: Sensitivity, t: Tuning, limits: Limits) -> Si
     return best
 
 
-def negative(b: Baseline, i: int, s: Sensitivity, t: Tuning, spike: Limits,
-             share: Limits) -> tuple[Signal | None, Signal | None]:
+def negative(b: Baseline, i: int, s: Sensitivity, t: Tuning, spike: Limits, share: Limits,
+             run: ShareCusum | None = None) -> tuple[Signal | None, Signal | None]:
     """``negative_spike`` (more negative mentions than expected, their share rising too) and
-    ``negative_share`` (the share rising, whatever the volume), from one pass over the windows."""
+    ``negative_share`` (the share rising, whatever the volume), from one pass over the windows,
+    or, idle, from the share's CUSUM ``run`` (a lasting rise too gentle for any one window)."""
     h, end = b.history, i + 1
     p_count, p_negative, p_expected = h.p_count, h.p_negative, h.p_expected
     usual, mentions = b.share(i)
@@ -107,7 +109,31 @@ def negative(b: Baseline, i: int, s: Sensitivity, t: Tuning, spike: Limits,
             candidate = _spike(s, t, spike, z, z_share, hits, expected, total, usual, scale)
             if candidate is not None and candidate.beats(best_spike):
                 best_spike = candidate
+    if run is not None and run.score() >= s.z:
+        by_run = _by_run(b, i, s, t, run.start, spike, share, run.score())
+        best_spike = by_run[0] if by_run[0] is not None and by_run[0].beats(best_spike) else best_spike
+        best_share = by_run[1] if by_run[1] is not None and by_run[1].beats(best_share) else best_share
     return best_spike, best_share
+
+
+def _by_run(b: Baseline, i: int, s: Sensitivity, t: Tuning, start: int, spike: Limits, share: Limits,
+            score: float) -> tuple[Signal | None, Signal | None]:
+    """The CUSUM's run ``start`` .. ``i`` opens an idle trigger when its share rose by the preset's gain over
+    at least ``min_count`` negative mentions (and, for ``negative_spike``, the negative count rose too)."""
+    h, end = b.history, i + 1
+    usual, mentions = b.share(i)
+    out: list[Signal | None] = [None, None]
+    for slot, limits in enumerate((spike, share)):
+        first = max(start, end - limits.reach)
+        total, hits = h.window(h.p_count, first, end), h.window(h.p_negative, first, end)
+        if limits.hold_scale or total < t.share_min_mentions or not _gain_ok(s, hits, total, usual):
+            continue
+        expected = h.window(h.p_expected, first, end) * usual
+        k = max(j for j, scale in enumerate(b.scales) if scale <= end - first or j == 0)
+        if slot == 0 and b.spread_negative[k].above(hits, expected, 1.0 / (mentions + 1.0) / max(usual, 1e-3)) < t.share_z:
+            continue
+        out[slot] = Signal(score, hits, expected if slot == 0 else total * usual, end - first, True, False, total, usual)
+    return out[0], out[1]
 
 
 def _gain_ok(s: Sensitivity, hits: float, total: float, usual: float) -> bool:
@@ -129,14 +155,16 @@ def _spike(s: Sensitivity, t: Tuning, limits: Limits, z: float, z_share: float, 
         holds = z >= t.keep_z and z_share >= t.keep_z
         return Signal(z, hits, expected, scale, False, True, total, usual) if holds else None
     by_share = z_share >= s.z and z >= t.share_z  # the share leaps and the count rises
-    by_count = z >= s.z and hits >= s.ratio * expected and z_share >= t.share_z
+    by_count = z >= s.z and hits >= s.ratio * expected and z_share >= s.z - t.count_share_relief
     if (by_count or by_share) and _gain_ok(s, hits, total, usual):
         return Signal(max(z, z_share) if by_share else z, hits, expected, scale, True, False, total, usual)
     return None
 
 
-def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int) -> Signal | None:
-    """Nothing (or next to nothing) since bucket ``quiet_from`` although mentions were expected."""
+def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int, lull: float = float("inf")) -> Signal | None:
+    """Nothing (or next to nothing) since bucket ``quiet_from`` although mentions were expected: on the score
+    alone, or on a weaker one once the run expected well more than ``lull``, this brand's longest ordinary
+    lull of the last weeks (``lulls``)."""
     h = b.history
     if quiet_from > i:
         return None
@@ -147,5 +175,7 @@ def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int) -> 
     _, mentions = b.level(i)
     z = b.spread[k].below(observed, expected, 1.0 / (mentions + 1.0))
     long_enough = length * b.step >= 60 * t.silence_min_minutes
-    opens = long_enough and -z >= s.z - t.silence_relief and expected >= t.silence_min_expected
+    strong = -z >= s.z - t.silence_relief and expected >= t.silence_min_expected
+    past_lulls = expected >= max(t.lull_factor * lull, t.lull_min_expected) and -z >= s.z - t.silence_relief - t.lull_relief
+    opens = long_enough and (strong or past_lulls)
     return Signal(z, observed, expected, length, opens, -z >= t.keep_z)

@@ -181,3 +181,17 @@ def test_a_peek_leaves_every_incident_as_it_was(make_series: Maker) -> None:
         tracker.step(count)
     assert [(x.opened, x.resolved, x.state, x.sequence) for x in tracker.incidents["volume_spike"]] == \
         [(x.opened, x.resolved, x.state, x.sequence) for x in plain.incidents["volume_spike"]]
+
+
+@pytest.mark.parametrize("step", [900, 3600])
+def test_a_brand_at_half_a_mention_an_hour_going_silent_for_a_day_and_a_half_is_found(make_series: Maker,
+                                                                                         step: int) -> None:
+    start, end = 21 * DAY // step, (22 * DAY + DAY // 2) // step
+
+    def broken(rate: np.ndarray) -> None:
+        rate[start:end] = 0
+
+    found = detect(make_series(12, 28, step=step, edit=broken, dispersion=0.1))
+    opened = [incident.opened for incident in found.incidents["silence"]]
+    assert len(opened) == 1 and start < opened[0] < end, opened
+    assert found.incidents["volume_spike"] == []

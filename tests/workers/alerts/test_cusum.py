@@ -1,0 +1,84 @@
+"""The negative share's CUSUM: steady small rises add up, one odd bucket does not, and it stays causal."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workers.alerts.cusum import ShareCusum, risen_share
+from workers.alerts.engine import Tracker, detect
+from workers.alerts.tuning import sensitivity
+
+from .conftest import Maker
+
+
+def test_the_rise_judged_is_the_gain_or_a_doubling_whichever_is_more() -> None:
+    assert abs(risen_share(0.05, 0.12) - 0.17) < 1e-12
+    assert risen_share(0.3, 0.12) == 0.6
+    assert risen_share(0.6, 0.12) == 0.95
+
+
+def test_a_steady_rise_adds_up_and_a_usual_share_wears_it_down() -> None:
+    run = ShareCusum()
+    for i in range(10):  # 2 of 3 mentions negative, hour after hour, where 1 in 6 is usual
+        run.step(i, 2, 3, 0.17, 0.12, 0.0)
+    assert run.start == 0 and run.score() > 4.5
+    for i in range(10, 60):
+        run.step(i, 0, 3, 0.17, 0.12, 0.0)
+    assert run.total == 0.0
+    run.step(60, 2, 3, 0.17, 0.12, 0.0)
+    assert run.start == 60 and 0 < run.score() < 2
+
+
+def test_one_odd_bucket_of_a_busy_brand_counts_like_a_few_dozen_mentions() -> None:
+    odd, steady = ShareCusum(), ShareCusum()
+    odd.step(0, 400, 1000, 0.17, 0.12, 0.025)  # 40 % negative once, where buckets' moods vary (rho 0.025)
+    for i in range(6):
+        steady.step(i, 70, 200, 0.17, 0.12, 0.025)  # 35 % for half an hour
+    assert odd.score() < 4.5 < steady.score()
+
+
+def test_a_gentle_negative_rise_in_a_quiet_stream_opens_before_it_ends(make_series: Maker) -> None:
+    at = 21 * 24
+
+    def rise(shares: np.ndarray) -> None:
+        shares[at:at + 12] = 0.6
+
+    found = detect(make_series(40, 28, share=0.15, negative_share=rise, seed=2))
+    opened = [incident.opened for incident in found.incidents["negative_spike"]]
+    assert len(opened) == 1 and at <= opened[0] < at + 12
+
+
+def test_a_quiet_stream_with_a_steady_share_opens_no_negative_incident(make_series: Maker) -> None:
+    for seed in range(4):
+        found = detect(make_series(30, 56, step=900, share=0.3, seed=seed, dispersion=0.2))
+        assert found.incidents["negative_spike"] == [] and found.incidents["negative_share"] == [], seed
+
+
+def test_peeking_with_negative_mentions_leaves_the_negative_incidents_as_they_were(make_series: Maker) -> None:
+    def wave(shares: np.ndarray) -> None:
+        shares[20 * 24:20 * 24 + 10] = 0.7
+
+    series = make_series(300, 24, negative_share=wave)
+    assert series.negative is not None
+    plain = detect(series)
+    tracker = Tracker(series.start, series.step, sensitivity=sensitivity("medium"))
+    for count, negative in zip(series.counts.tolist(), series.negative.tolist()):
+        tracker.peek([(count, count), (count, count)])  # a wave to come must not leave a trace
+        tracker.step(count, negative)
+    for name in ("negative_spike", "negative_share"):
+        assert [(x.opened, x.resolved) for x in tracker.incidents[name]] == \
+            [(x.opened, x.resolved) for x in plain.incidents[name]]
+    assert plain.incidents["negative_spike"] and abs(plain.tracker.cusum.total - tracker.cusum.total) < 1e-9
+
+
+def test_the_cusum_is_causal_a_series_cut_short_opens_the_same(make_series: Maker) -> None:
+    def waves(shares: np.ndarray) -> None:
+        shares[18 * 24:18 * 24 + 8] = 0.5
+        shares[23 * 24:23 * 24 + 14] = 0.45
+
+    series = make_series(60, 28, share=0.15, negative_share=waves, seed=5)
+    full = detect(series)
+    for cut in (18 * 24 + 3, 23 * 24 + 2, 23 * 24 + 9, 26 * 24):
+        part = detect(series.cut(cut))
+        for name in ("negative_spike", "negative_share"):
+            assert part.opened(name) == [t for t in full.opened(name) if t < series.time(cut)], (cut, name)
