@@ -10,9 +10,12 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from api import dashboard
 from api.deps import require_api_key
 from api.routes import health, mentions, sources, trends
+from api.session import Sessions
 from earful import __version__
 from earful.config import AppConfig
 from earful.errors import BadRequest, IndexUnavailable
@@ -52,7 +55,8 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
 def create_app(settings: Settings, index: IndexBackend, state: StateStore | None = None, *,
                config: AppConfig | None = None,
                services: Callable[[], list[ServiceHealth]] | None = None) -> FastAPI:
-    """The API over ``index``; routes under /api/ need a key when EARFUL_API_KEYS is set.
+    """The API and the dashboard over ``index``; routes under /api/ need a key (or a dashboard session)
+    when EARFUL_API_KEYS is set, and so do the dashboard's pages.
 
     ``state`` (source health) is opened from settings on first use when not given; ``config``
     (the sources it lists) defaults to EARFUL_CONFIG; ``services`` reports the health of the
@@ -65,11 +69,15 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     app.state.state_store = state
     app.state.app_config = config
     app.state.services = services
+    app.state.sessions = Sessions(settings.api_keys, int(settings.session_hours * 3600))
     secured = [Depends(require_api_key)]
     app.include_router(mentions.router, prefix="/api/v1", dependencies=secured)
     app.include_router(trends.router, prefix="/api/v1", dependencies=secured)
     app.include_router(sources.router, prefix="/api/v1", dependencies=secured)
     app.include_router(health.router)
+    dashboard.install(app)
+    if settings.trusted_proxies:  # only then are X-Forwarded-Proto (Secure cookies) and -For believed
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
 
     @app.exception_handler(BadRequest)

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    session_hours: float = Field(default=168.0, gt=0)  # a dashboard sign-in lasts this long
+    # reverse proxies whose X-Forwarded-Proto/-For are believed (IPs or "*"); none: the headers are ignored
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     user_agent: str = f"Earful/{__version__} (social listening; +https://github.com/earful/earful)"
     fetch_timeout: float = 20.0  # seconds, connect and read
@@ -95,7 +98,7 @@ class Settings(BaseSettings):
             return [key.strip() for key in value.split(",") if key.strip()]
         return value
 
-    @field_validator("worker_queues", "job_retry_intervals", mode="before")
+    @field_validator("worker_queues", "job_retry_intervals", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):

@@ -1,0 +1,77 @@
+"""The Trends page: volume over time stacked by sentiment, its table, and each bucket opening its mentions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.dashboard.forms import Filters, read_filters
+from api.dashboard.options import form_options
+from api.dashboard.web import ViewerDep, render
+from api.deps import ConfigDep, IndexDep
+from api.routes.trends import trends
+from api.schemas import TrendBucketOut, TrendOut
+from earful.errors import BadRequest
+
+router = APIRouter(include_in_schema=False)
+INTERVALS = (("hour", "hour"), ("day", "day"), ("week", "week"))
+TREND_RANGES = {"24h": "last 24 hours", "7d": "last 7 days", "30d": "last 30 days", "90d": "last 90 days",
+                "365d": "last 12 months"}
+SERIES = ("negative", "neutral", "positive", "unscored")  # stacked bottom to top
+
+
+def bucket_links(f: Filters, starts: list[datetime], until: datetime) -> list[str]:
+    """Per bucket, the Mentions page for exactly its window (newest first)."""
+    ends = starts[1:] + [until]
+    return [f.link("/mentions", since=a.isoformat(), until=b.isoformat(), range="", start="", end="", sort="",
+                   interval="") for a, b in zip(starts, ends)]
+
+
+def chart_data(out: TrendOut, f: Filters, fmt: str) -> dict[str, Any]:
+    """What the chart script draws: x in epoch seconds, one count list per sentiment, labels and links."""
+    starts = [b.start for b in out.buckets]
+    return {"tz": out.tz, "interval": out.interval, "x": [int(s.timestamp()) for s in starts],
+            "series": {name: [getattr(b, name) for b in out.buckets] for name in SERIES},
+            "labels": [s.strftime(fmt) for s in starts], "links": bucket_links(f, starts, out.until)}
+
+
+def summary(buckets: list[TrendBucketOut], chart: dict[str, Any]) -> dict[str, Any]:
+    """The chart in words: its busiest and its most negative bucket, each with its label and link."""
+    def top(value: Callable[[TrendBucketOut], int]) -> dict[str, Any] | None:
+        i = max(range(len(buckets)), key=lambda n: value(buckets[n]), default=None)
+        if i is None or not value(buckets[i]):
+            return None
+        return {"label": chart["labels"][i], "link": chart["links"][i], "value": value(buckets[i])}
+
+    return {"peak": top(lambda b: b.count), "worst": top(lambda b: b.negative)}
+
+
+def label_format(interval: str) -> str:
+    return "%Y-%m-%d %H:%M" if interval == "hour" else "%a %Y-%m-%d"
+
+
+@router.get("/trends", response_class=HTMLResponse)
+def trends_page(request: Request, seen: ViewerDep, index: IndexDep, config: ConfigDep) -> HTMLResponse:
+    """Mention volume per hour, day or week in the chosen time zone, for the filters in the query string."""
+    options = form_options(request, config)
+    options.ranges = dict(TREND_RANGES)
+    context: dict[str, Any] = {"options": options, "intervals": INTERVALS, "f": Filters(range="30d"),
+                               "problem": None, "error": None, "trend": None}
+    try:
+        context["f"] = f = read_filters(request.query_params, request.cookies, default_range="30d",
+                                        extra=("interval",))
+        interval = f.extra.get("interval", "day")
+        context["problem"] = f.problem()
+        if context["problem"] is None:
+            out = trends(index, q=f.query(), brand=f.listed("brand"), source=f.listed("source"),
+                         lang=f.listed("lang"), since=f.since(), until=f.until(), tz=f.tz,
+                         interval=interval if interval in ("hour", "day", "week") else "day")  # type: ignore[arg-type]
+            chart = chart_data(out, f, label_format(out.interval))
+            context |= {"trend": out, "chart": chart, "summary": summary(out.buckets, chart)}
+    except BadRequest as exc:
+        context["error"] = str(exc)
+    return render(request, seen, "trends.html", context)

@@ -1,0 +1,81 @@
+"""The dashboard's fixtures: the demo corpus processed into an index, apps over it, and sign-in helpers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from cli.demo.corpus import CORPUS
+from cli.demo.feeds import demo_config
+from earful.config import AppConfig, parse_config
+from earful.models import RawMention
+from earful.rules import BrandMatcher
+from earful.settings import Settings
+from search.embedded import EmbeddedIndex
+from workers.language import FastTextDetector
+from workers.pipeline import Processor
+from workers.sentiment import default_router
+
+KEY = "dashboard-test-key-0123456789"
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def demo_raws(now: datetime) -> list[RawMention]:
+    """The demo corpus as collected mentions, dated relative to ``now``."""
+    return [RawMention(id=item.key, source="feed", source_name=f"demo-{item.feeds[0]}", author=item.author,
+                       title=item.title, text=item.body, url=f"https://{item.feeds[0]}.example.com/{item.key}",
+                       site=f"{item.feeds[0]}.example.com", published_at=now - timedelta(hours=item.hours_ago),
+                       collected_at=now)
+            for item in CORPUS]
+
+
+@pytest.fixture(scope="session")
+def demo_app_config() -> AppConfig:
+    return parse_config(demo_config("http://127.0.0.1:9"))
+
+
+@pytest.fixture(scope="session")
+def demo_index(tmp_path_factory: pytest.TempPathFactory, demo_app_config: AppConfig) -> Iterator[EmbeddedIndex]:
+    """The demo corpus through the real processing stages (provisional sentiment), dated up to now."""
+    index = EmbeddedIndex(tmp_path_factory.mktemp("dashboard") / "index")
+    Processor(BrandMatcher(demo_app_config.brands), FastTextDetector(), default_router(), index).process(
+        demo_raws(NOW))
+    yield index
+    index.close()
+
+
+def make_settings(data_dir: Path, **changes: object) -> Settings:
+    return Settings(data_dir=data_dir).model_copy(update=changes)
+
+
+@pytest.fixture
+def open_client(demo_index: EmbeddedIndex, demo_app_config: AppConfig, tmp_path: Path) -> TestClient:
+    """The dashboard without API keys (loopback): no sign-in."""
+    return TestClient(create_app(make_settings(tmp_path), demo_index, config=demo_app_config))
+
+
+@pytest.fixture
+def keyed_client(demo_index: EmbeddedIndex, demo_app_config: AppConfig, tmp_path: Path) -> TestClient:
+    """The dashboard with API keys set, nobody signed in yet."""
+    app = create_app(make_settings(tmp_path, api_keys=[KEY, "second-key-abcdefgh"]), demo_index,
+                     config=demo_app_config)
+    return TestClient(app, follow_redirects=False)
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a page carries in its forms."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, key: str = KEY) -> None:
+    form = client.get("/sign-in")
+    response = client.post("/sign-in", data={"csrf": csrf_of(form.text), "key": key, "next": "/trends"})
+    assert response.status_code == 303 and response.headers["location"] == "/trends", response.text
