@@ -62,7 +62,7 @@
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), data.tz || "UTC"); },
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
-      scales: { x: opts.bars ? { time: true, range: padded(data.x) } : { time: true }, y: { range: function (u, min, max) { return [opts.min || 0, Math.max(opts.max || 1, max)]; } } },
+      scales: { x: opts.bars ? { time: true, range: padded(data.x) } : { time: true }, y: { range: function (u, min, max) { return opts.yRange || [0, Math.max(1, Math.ceil(max * 1.08))]; } } },
       series: series,
       axes: [{ stroke: "#374151", grid: { stroke: "#eef0f3" } },
              { stroke: "#374151", grid: { stroke: "#eef0f3" }, size: 52, values: opts.axisValues }],
@@ -100,7 +100,7 @@
   function lineChart(el, data) {
     var layers = data.lines.map(function (l, i) { return { name: l.name, color: PALETTE[i % PALETTE.length], values: l.values }; });
     plot(el, data, layers, {
-      min: data.min, max: data.max, links: data.links,
+      yRange: data.range, links: data.links,
       axisValues: data.percent ? function (u, ticks) { return ticks.map(function (t) { return Math.round(t * 100) + "%"; }); } : undefined,
       describe: function (i) {
         if (i === null || i === undefined) { return ""; }

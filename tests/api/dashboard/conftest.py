@@ -79,3 +79,10 @@ def sign_in(client: TestClient, key: str = KEY) -> None:
     form = client.get("/sign-in")
     response = client.post("/sign-in", data={"csrf": csrf_of(form.text), "key": key, "next": "/trends"})
     assert response.status_code == 303 and response.headers["location"] == "/trends", response.text
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from .browser import SHOTS
+
+    if SHOTS:
+        terminalreporter.write_line(f"dashboard screenshots (laptop and phone width): {SHOTS[0]}")

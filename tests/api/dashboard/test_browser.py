@@ -1,0 +1,159 @@
+"""The dashboard in headless Chromium: sign in, search, filter, page, open a trend bucket; no console errors,
+nothing fetched from another origin, and a screenshot of every page at laptop and phone width."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.main import create_app
+
+from .browser import LiveServer, Watched, chromium_context
+from .conftest import KEY, make_settings
+
+
+@pytest.fixture(scope="module")
+def live(demo_index, demo_app_config, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp_path_factory.mktemp("live"), api_keys=[KEY])
+    with LiveServer(create_app(settings, demo_index, config=demo_app_config)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from chromium_context(tmp_path_factory.mktemp("chromium-profile"))
+
+
+@pytest.fixture
+def watched(context: Any, live: LiveServer) -> Iterator[Watched]:
+    context.clear_cookies()
+    page = Watched(context.new_page(), live.url)
+    yield page
+    page.page.close()
+    assert not page.problems, page.problems
+
+
+def sign_in(w: Watched, live: LiveServer, path: str = "/mentions") -> None:
+    w.page.goto(live.url + path)
+    assert "/sign-in" in w.page.url
+    w.page.fill("#key", KEY)
+    w.page.click("form[action='/sign-in'] button[type=submit]")
+    w.page.wait_for_url(f"{live.url}{path}*")
+
+
+def result_titles(w: Watched) -> list[str]:
+    return w.page.locator("ol.mentions li.mention h3").all_inner_texts()
+
+
+def test_sign_in_then_search_with_a_bad_query_filters_and_paging(watched: Watched, live: LiveServer) -> None:
+    page = watched.page
+    page.goto(live.url + "/")
+    assert page.url.startswith(live.url + "/sign-in") and page.locator("nav").count() == 0
+    watched.shoot("sign-in")
+    sign_in(watched, live)
+    assert page.locator("h1").inner_text() == "Mentions" and page.locator("text=Sign out").is_visible()
+
+    page.fill("#q", "refund AND (outage")
+    page.click("form.filters button[type=submit]")
+    error = page.locator("#q-error")
+    error.wait_for()
+    assert "position" in error.inner_text() and error.locator("mark").count() == 1
+    assert page.get_attribute("#q", "aria-invalid") == "true"
+    watched.shoot("mentions-bad-query")
+
+    page.fill("#q", "outage OR refund*")
+    page.select_option("#f-brand", "acme")
+    page.select_option("#f-sentiment", "negative")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(re.compile(r"sentiment=negative"))
+    badges = page.locator("ol.mentions .badge").all_inner_texts()
+    assert badges and set(badges) == {"negative"}
+    assert page.locator("ol.mentions mark").count() > 0 and page.locator("#q-error").count() == 0
+    watched.shoot("mentions-filtered")
+
+    page.goto(live.url + "/mentions")
+    first = result_titles(watched)
+    page.click("a[rel=next]")
+    page.wait_for_url(re.compile(r"cursor="))
+    second = result_titles(watched)
+    assert len(first) == len(second) == 25 and not set(first) & set(second)
+    assert "26–50" in page.locator("#results-title").inner_text()
+    rtl = page.locator("li.mention[lang=he] h3").first
+    assert rtl.get_attribute("dir") == "rtl" and page.evaluate("document.dir") == "ltr"
+    watched.shoot("mentions-page-2")
+
+
+def test_a_click_on_a_trend_bucket_opens_its_mentions(watched: Watched, live: LiveServer) -> None:
+    page = watched.page
+    sign_in(watched, live, "/trends?brand=acme&range=30d&tz=Europe/Berlin")
+    over = page.locator("#trend-chart .u-over")
+    over.wait_for()
+    page.click("details.data-table summary")
+    counts = [int(c.replace(",", "")) for c in page.locator("details.data-table tbody td:nth-child(2)").all_inner_texts()]
+    busiest = counts.index(max(counts))
+    watched.shoot("trends")
+    box = over.bounding_box()
+    assert box is not None
+    x = box["x"] + box["width"] * (busiest + 0.5) / len(counts)  # bars are centred, half a bucket free each side
+    page.mouse.move(x, box["y"] + box["height"] - 5)
+    assert "click to read" in page.locator(".chart-readout").inner_text()
+    page.mouse.click(x, box["y"] + box["height"] - 5)
+    page.wait_for_url(re.compile(r"/mentions\?.*since="))
+    assert f"{max(counts)} mention" in page.locator("#results-title").inner_text()
+    assert "brand=acme" in page.url and "other periods" in page.inner_text("form.filters")
+    watched.shoot("trend-bucket-mentions")
+
+
+def test_sources_page_and_keyboard_navigation(watched: Watched, live: LiveServer) -> None:
+    page = watched.page
+    sign_in(watched, live, "/sources")
+    assert page.locator("table.sources tbody tr").count() == 5
+    watched.shoot("sources")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.goto(live.url + "/mentions")
+    unlabeled = page.evaluate("""[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+        .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.name)""")
+    assert unlabeled == []
+
+
+def test_without_a_session_the_sign_in_page_and_a_forged_csrf_token_is_refused(watched: Watched,
+                                                                                 live: LiveServer) -> None:
+    page = watched.page
+    for path in ("/trends", "/sources", "/mentions?q=outage"):
+        page.goto(live.url + path)
+        assert "/sign-in?next=" in page.url and page.locator("#key").is_visible()
+    sign_in(watched, live)
+    page.evaluate("document.querySelector('.sign-out input[name=csrf]').value = 'forged'")
+    page.click(".sign-out button")
+    assert "not sent by this dashboard" in page.inner_text("main")
+    watched.expect_problem("403")
+    page.goto(live.url + "/mentions")
+    assert page.locator("h1").inner_text() == "Mentions"  # still signed in
+
+
+def test_no_page_includes_a_remote_url(watched: Watched, live: LiveServer) -> None:
+    page = watched.page
+    sign_in(watched, live)
+    for path in ("/mentions?q=outage", "/trends?interval=hour&range=7d", "/sources", "/sign-in"):
+        page.goto(live.url + path)
+        page.wait_for_load_state("networkidle")
+        resources = page.evaluate("""[...document.querySelectorAll('[src], link[href], form[action]')]
+            .map(el => el.src || el.href || el.action)""")
+        assert resources and all(r.startswith(live.url + "/") for r in resources), resources
+    assert page.evaluate("[...document.querySelectorAll('a[href^=http]')].every(a => a.rel.includes('noreferrer') "
+                         "|| a.href.startsWith(location.origin))")
+
+
+def test_screenshots_were_written() -> None:
+    from .browser import SHOTS
+
+    names = {p.name for p in Path(SHOTS[0]).glob("*.png")}
+    for page in ("sign-in", "mentions-filtered", "mentions-bad-query", "trends", "sources"):
+        assert {f"{page}-laptop.png", f"{page}-phone.png"} <= names, names
