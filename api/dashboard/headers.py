@@ -1,7 +1,10 @@
-"""Security headers on every response: a strict Content-Security-Policy (no inline scripts or styles, nothing
-from another origin), no sniffing, no framing; the OpenAPI pages keep FastAPI's own."""
+"""Headers on every response: a strict Content-Security-Policy (no inline scripts or styles, nothing from another
+origin), no sniffing, no framing (the OpenAPI pages keep FastAPI's own), and Server-Timing (the time the server
+took before it answered, which browsers show and bench/dashboard.py reads)."""
 
 from __future__ import annotations
+
+import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,15 +24,18 @@ class SecurityHeaders:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(OPENAPI_PAGES):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
         static = scope["path"].startswith("/static/")
+        secured = not scope["path"].startswith(OPENAPI_PAGES)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [h for h in HEADERS if h[0] not in names]
+                extra = [h for h in HEADERS if secured and h[0] not in names]
+                extra.append((b"server-timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()))
                 if static and message["status"] == 200:
                     extra.append(STATIC_CACHE)
                 message["headers"] = list(message.get("headers", [])) + extra

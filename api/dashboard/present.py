@@ -41,18 +41,19 @@ def local_time(moment: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M
     return moment.astimezone(tz).strftime(fmt) if moment else "—"
 
 
-def ago(when: datetime | None, now: datetime) -> str:
-    """``5 min ago`` / ``in 2 h``; a dash for never."""
+def ago(when: datetime | None, now: datetime, *, compact: bool = False) -> str:
+    """``5 min ago`` / ``in 2 h`` (compact: ``5m ago``, for terminal tables); a dash for never."""
     if when is None:
         return "—"
     seconds = int((now - when).total_seconds())
     future, seconds = seconds < 0, abs(seconds)
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+    space = "" if compact else " "
+    for unit, size in (("d", 86400), ("h", 3600), ("m" if compact else "min", 60)):
         if seconds >= size:
-            text = f"{seconds // size} {unit}"
+            text = f"{seconds // size}{space}{unit}"
             break
     else:
-        text = f"{seconds} s"
+        text = f"{seconds}{space}s"
     return f"in {text}" if future else f"{text} ago"
 
 

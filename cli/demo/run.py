@@ -61,7 +61,8 @@ def run_demo(settings: Settings, *, port: int = 8000) -> int:
     say(f"collected in {time.monotonic() - started:.1f}s: {stats.summary()}")
     base = f"http://127.0.0.1:{port}"
     auth = f"Authorization: Bearer {api_key}"
-    say(f"\nEarful API: {base}   (OpenAPI docs: {base}/docs)\nAPI key:    {auth}\n\nTry:")
+    say(f"\nDashboard:  {base}/   (it asks for the API key once)\nEarful API: {base}   (OpenAPI docs: {base}/docs)\n"
+        f"API key:    {api_key}\nHeader:     {auth}\n\nTry:")
     for description, path, found in example_calls(runtime.index):
         say(f"  # {description} ({found} now)")
         say(f"  curl -s -H {shlex.quote(auth)} {shlex.quote(base + path)}")

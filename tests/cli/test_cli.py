@@ -131,6 +131,10 @@ def test_demo_serves_results_offline_with_the_printed_key(env, earful_command, f
         sources = httpx.get(f"http://127.0.0.1:{port}/api/v1/sources", headers=headers, timeout=10).json()
         assert len(sources) == 5 and all(s["status"] == "ok" and s["type"] == "feed" for s in sources), sources
         assert sum(s["last_collected"] for s in sources) >= 200
+        dashboard = re.search(r"Dashboard:\s+(\S+)", output)
+        assert dashboard and dashboard.group(1) == f"http://127.0.0.1:{port}/", output
+        page = httpx.get(dashboard.group(1), timeout=10, follow_redirects=True)
+        assert page.status_code == 200 and 'name="key"' in page.text  # the dashboard asks for the key
     finally:
         proc.terminate()
         proc.wait(timeout=20)
