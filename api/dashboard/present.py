@@ -28,10 +28,11 @@ def highlighted(fragment: str) -> Markup:
 
 
 def stars(normalized: float | None) -> dict[str, Any] | None:
-    """A 0..1 rating as whole and half stars out of five, with the words a screen reader says."""
+    """A rating (0 = worst, 1 = best, as stored) as whole and half stars from 1 to 5, with the words a screen
+    reader says."""
     if normalized is None:
         return None
-    halves = round(normalized * 10)
+    halves = round((1 + 4 * normalized) * 2)
     value = halves / 2
     return {"full": halves // 2, "half": halves % 2, "empty": 5 - halves // 2 - halves % 2,
             "label": f"{value:g} of 5 stars"}

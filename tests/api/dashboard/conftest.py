@@ -14,7 +14,7 @@ from api.main import create_app
 from cli.demo.corpus import CORPUS
 from cli.demo.feeds import demo_config
 from earful.config import AppConfig, parse_config
-from earful.models import RawMention
+from earful.models import Rating, RawMention
 from earful.rules import BrandMatcher
 from earful.settings import Settings
 from search.embedded import EmbeddedIndex
@@ -27,8 +27,12 @@ NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def demo_raws(now: datetime) -> list[RawMention]:
-    """The demo corpus as collected mentions, dated relative to ``now``."""
-    return [RawMention(id=item.key, source="feed", source_name=f"demo-{item.feeds[0]}", author=item.author,
+    """The demo corpus as collected mentions, dated relative to ``now``, and one rated review."""
+    review = RawMention(id="review-001", source="review", source_name="carrier-reviews", author="Dana",
+                        title="Acme Mobile: dropped calls all week", text="Acme Mobile drops my calls at home.",
+                        url="https://reviews.example.com/acme/1", site="reviews.example.com",
+                        published_at=now - timedelta(hours=30), rating=Rating(raw="2", scale=5, normalized=0.25))
+    return [review] + [RawMention(id=item.key, source="feed", source_name=f"demo-{item.feeds[0]}", author=item.author,
                        title=item.title, text=item.body, url=f"https://{item.feeds[0]}.example.com/{item.key}",
                        site=f"{item.feeds[0]}.example.com", published_at=now - timedelta(hours=item.hours_ago),
                        collected_at=now)

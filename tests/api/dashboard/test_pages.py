@@ -17,7 +17,7 @@ REMOTE = re.compile(r'(?:src|href|action|data|poster)\s*=\s*"(?:https?:)?//', re
 
 
 def result_ids(html: str) -> list[str]:
-    return re.findall(r'<li class="mention" lang="[^"]*">\s*<h3[^>]*>\s*<a href="https://[^/]+/([a-z]{2}-\d{3})"', html)
+    return re.findall(r'<li class="mention" lang="[^"]*">\s*<h3[^>]*>\s*<a href="(https://[^"]+)"', html)
 
 
 def test_without_keys_pages_open_with_no_sign_in(open_client: TestClient) -> None:
@@ -126,6 +126,8 @@ def test_mentions_filters_highlights_and_direction(open_client: TestClient) -> N
     assert "<mark>" in html.lower() and 'class="badge s-negative"' in html
     assert 'class="badge s-positive"' not in html
     assert re.search(r'<option value="acme" selected>Acme Mobile</option>', html)
+    review = open_client.get("/mentions", params={"source": "review"}).text
+    assert 'aria-label="2 of 5 stars"' in review and "1 mention" in review
     rtl = open_client.get("/mentions", params={"lang": "he"}).text
     assert 'lang="he"' in rtl and 'dir="rtl"' in rtl and '<html lang="en" dir="ltr">' in rtl
 
