@@ -161,10 +161,19 @@
     }
   }
 
+  /* After htmx replaced part of the page: say what changed, and keep focus somewhere sensible. */
+  function afterSwap(event) {
+    var title = event.detail.target && document.getElementById("results-title");
+    var announce = document.getElementById("announce");
+    if (title && announce) { announce.textContent = title.textContent.replace(/\s+/g, " ").trim(); }
+    if (title && (!document.activeElement || document.activeElement === document.body)) { title.focus(); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     rememberZone();
     init(document);
     document.addEventListener("change", autosubmit);
     document.body.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+    document.body.addEventListener("htmx:afterSettle", afterSwap);
   });
 })();

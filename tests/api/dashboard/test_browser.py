@@ -82,6 +82,8 @@ def test_sign_in_then_search_with_a_bad_query_filters_and_paging(watched: Watche
     second = result_titles(watched)
     assert len(first) == len(second) == 25 and not set(first) & set(second)
     assert "26–50" in page.locator("#results-title").inner_text()
+    page.wait_for_function("document.getElementById('announce').textContent.includes('26–50')")
+    assert page.evaluate("document.activeElement.id") == "results-title"  # focus follows the new page
     rtl = page.locator("li.mention[lang=he] h3").first
     assert rtl.get_attribute("dir") == "rtl" and page.evaluate("document.dir") == "ltr"
     watched.shoot("mentions-page-2")
