@@ -14,7 +14,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import dashboard
 from api.deps import require_api_key
-from api.routes import health, mentions, sources, trends
+from api.routes import compare, export, health, mentions, ratings, searches, sources, themes, top, trends
 from api.session import Sessions
 from earful import __version__
 from earful.config import AppConfig
@@ -63,7 +63,7 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     serving process's services in /health.
     """
     app = FastAPI(title="Earful", version=__version__,
-                  description="Search, trends and health of the mentions Earful has collected.")
+                  description="Search, trends, compare, themes, ratings and export of the mentions Earful has collected.")
     app.state.settings = settings
     app.state.index = index
     app.state.state_store = state
@@ -74,6 +74,8 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     app.include_router(mentions.router, prefix="/api/v1", dependencies=secured)
     app.include_router(trends.router, prefix="/api/v1", dependencies=secured)
     app.include_router(sources.router, prefix="/api/v1", dependencies=secured)
+    for resource in (compare, top, themes, ratings, export, searches):
+        app.include_router(resource.router, prefix="/api/v1", dependencies=secured)
     app.include_router(health.router)
     dashboard.install(app)
     if settings.trusted_proxies:  # only then are X-Forwarded-Proto (Secure cookies) and -For believed

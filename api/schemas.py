@@ -32,6 +32,13 @@ class TrendBucketOut(BaseModel):
     mean_sentiment: float | None = Field(description="mean score of the scored mentions, −1..1")
 
 
+class GroupOut(BaseModel):
+    value: str | None = Field(description="the value; null for every value outside the top ones")
+    other: bool
+    total: int
+    buckets: list[TrendBucketOut]
+
+
 class TrendOut(BaseModel):
     interval: str
     tz: str
@@ -39,6 +46,9 @@ class TrendOut(BaseModel):
     until: datetime
     total: int
     buckets: list[TrendBucketOut]
+    group_by: str | None = None
+    groups: list[GroupOut] | None = Field(default=None, description="with group_by: one series per value")
+
 
 
 class Health(BaseModel):

@@ -10,16 +10,16 @@ import argparse
 import itertools
 import random
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchlib import build, measure  # noqa: E402
 
 from earful.models import Mention, Sentiment  # noqa: E402
 from earful.query.ast import Term  # noqa: E402
@@ -67,38 +67,6 @@ def mentions(n: int, seed: int = 7) -> Iterator[Mention]:
             sentiment=Sentiment(score=score, label=label, model="bench"), content_hash=f"{i:x}")
 
 
-def build(path: Path, n: int) -> None:
-    index = EmbeddedIndex(path)
-    started = time.perf_counter()
-    batch: list[Mention] = []
-    done = 0
-    for mention in mentions(n):
-        batch.append(mention)
-        if len(batch) == BATCH:
-            done += index.upsert(batch)
-            batch.clear()
-            rate = done / (time.perf_counter() - started)
-            print(f"  indexed {done:>9,} / {n:,}  ({rate:,.0f} mentions/s)", flush=True)
-    done += index.upsert(batch)
-    index.close()
-    elapsed = time.perf_counter() - started
-    print(f"built {done:,} mentions in {elapsed:.1f} s: {done / elapsed:,.0f} mentions/s")
-
-
-def measure(name: str, runs: int, call: Callable[[random.Random], object]) -> None:
-    rng = random.Random(1)
-    for _ in range(5):  # warm caches
-        call(rng)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call(rng)
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    p95 = times[int(len(times) * 0.95) - 1]
-    print(f"{name:<48} p50 {statistics.median(times):7.2f} ms   p95 {p95:7.2f} ms   (n={runs})")
-
-
 def window(rng: random.Random, days: int) -> tuple[datetime, datetime]:
     start = END - timedelta(days=rng.randint(days, DAYS))
     return start, start + timedelta(days=days)
@@ -136,7 +104,7 @@ def main() -> None:
     if not (args.reuse and path.is_dir()):
         shutil.rmtree(path, ignore_errors=True)
         print(f"building {args.n:,} mentions in {path}")
-        build(path, args.n)
+        build(path, mentions(args.n), args.n, batch=BATCH)
     index = EmbeddedIndex(path, writable=False)
     print(f"index: {index.count(filters=SearchFilters(include_duplicates=True)):,} mentions")
     measure("text + brand + 30 days, newest, 50 + highlights", args.runs, search_call(index, "newest"))

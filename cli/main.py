@@ -21,6 +21,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "index",
     "evaluate",
     "refine",
+    "analytics",
+    "exchange",
 )
 
 

@@ -87,5 +87,13 @@ class IndexBackend(ABC):
     def count(self, query: Node | None = None, filters: SearchFilters | None = None) -> int:
         """How many mentions match."""
 
+    def significant_terms(self, query: Node | None, foreground: SearchFilters, background: SearchFilters, *,
+                          exclude: Sequence[str], size: int, sample_size: int, min_count: int) -> list[str]:
+        """Words far more frequent in the foreground, when the engine finds them itself; none by default.
+
+        Only candidates: callers count and score them the same way on every backend.
+        """
+        return []
+
     def close(self) -> None:
         """Release files or connections."""

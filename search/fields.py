@@ -12,14 +12,15 @@ from datetime import datetime, timezone
 import tantivy
 
 from earful.errors import BadRequest
+from earful.models import Mention
 from earful.text import normalize_for_match
 
 # Keyword fields: one raw token each, fast so they can be aggregated on.
 KEYWORD_FIELDS = ("id", "source", "source_name", "lang", "brands", "sentiment_label", "site",
-                  "author_kw", "content_hash", "duplicate_of")
+                  "author_kw", "content_hash", "duplicate_of", "site_host")
 TEXT_FIELDS = ("title", "text", "author", "site_text")
 DATE_FIELDS = ("published_at", "collected_at")
-FLOAT_FIELDS = ("sentiment_score",)
+FLOAT_FIELDS = ("sentiment_score", "rating")  # rating: Rating.normalized, 0..1
 # Score in thousandths, 0 when unscored: integer columns sum far faster than sparse floats,
 # which is what per-bucket mean sentiment in trends needs.
 INTEGER_FIELDS = ("sentiment_milli",)
@@ -61,9 +62,13 @@ def sentiment_milli(score: float | None) -> int:
     return 0 if score is None else round(score * 1000)
 
 
+def normalized_rating(mention: Mention) -> float | None:
+    return mention.rating.normalized if mention.rating is not None else None
+
+
 # ES-side names callers may use for our flattened fields.
 FIELD_ALIASES = {"sentiment.label": "sentiment_label", "sentiment.score": "sentiment_score",
-                 "brand": "brands", "sentiment": "sentiment_label"}
+                 "brand": "brands", "sentiment": "sentiment_label", "rating.normalized": "rating"}
 
 
 def field_name(name: str) -> str:

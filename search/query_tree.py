@@ -20,7 +20,8 @@ Q = TypeVar("Q")
 
 DEFAULT_FIELDS = ("title", "text")
 KEYWORD_QUERY_FIELDS = {"brand": ("brands",), "source": ("source", "source_name"),
-                        "sentiment": ("sentiment_label",), "lang": ("lang",)}
+                        "sentiment": ("sentiment_label",), "lang": ("lang",),
+                        "id": ("id",)}  # built by code (samples by id prefix), not parsed from q
 
 
 def filter_terms(filters: SearchFilters) -> list[tuple[list[str], tuple[str, ...]]]:

@@ -34,9 +34,11 @@ class Processor:
         self.index = index
         self.refine_queue = refine_queue
 
-    def process(self, raws: Sequence[RawMention]) -> RunStats:
+    def process(self, raws: Sequence[RawMention], known: Sequence[Mention] = ()) -> RunStats:
+        """``known``: the same mentions as stored elsewhere (an export being imported); their
+        sentiment is kept, as a stored one is, when text, rating, language and scorer agree."""
         stats = RunStats(collected=len(raws))
-        mentions = self._enrich(raws, stats)
+        mentions = self._enrich(raws, stats, known)
         with WRITE_LOCK:
             mentions = self._dedupe(mentions, stats)
             if mentions:
@@ -54,7 +56,7 @@ class Processor:
         except Exception:  # indexed with a provisional score: worse, but nothing is lost
             logger.exception("could not queue %d mentions for sentiment refinement", len(pending))
 
-    def _enrich(self, raws: Sequence[RawMention], stats: RunStats) -> list[Mention]:
+    def _enrich(self, raws: Sequence[RawMention], stats: RunStats, known: Sequence[Mention] = ()) -> list[Mention]:
         kept: list[Mention] = []
         for raw in raws:
             try:
@@ -65,12 +67,13 @@ class Processor:
                 continue
             if mention is not None:
                 kept.append(mention)
-        self._score(kept)
+        self._score(kept, known)
         return kept
 
-    def _score(self, mentions: list[Mention]) -> None:
+    def _score(self, mentions: list[Mention], known: Sequence[Mention] = ()) -> None:
         """Score, keeping a stored final score when text, rating and scorer are unchanged."""
-        stored = {m.id: m for m in self.index.get([m.id for m in mentions])} if mentions else {}
+        stored = {m.id: m for m in known}
+        stored.update({m.id: m for m in self.index.get([m.id for m in mentions])} if mentions else {})
         todo = [m for m in mentions if not self._reuse(m, stored.get(m.id))]
         items, stars = scoring_input(todo)
         scores = self.sentiment.score(items, stars, defer_slow=self.refine_queue is not None)

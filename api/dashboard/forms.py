@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 from starlette.datastructures import QueryParams
 
+from api.scope import Scope, scope
 from earful.errors import BadRequest, QuerySyntaxError
 from earful.params import MAX_QUERY_CHARS, parse_time, parse_zone
 from earful.query import parse
 from earful.query.fields import QUERY_FIELDS
+from earful.state import StateStore
 
 RANGES = {"24h": "last 24 hours", "7d": "last 7 days", "30d": "last 30 days", "90d": "last 90 days",
           "365d": "last 12 months", "all": "any time"}
@@ -108,6 +110,12 @@ class Filters:
         if self.exact:
             return self.until_at or None
         return (self._day(self.end) + timedelta(days=1)).isoformat() if self.end else None
+
+    def scope(self, state: StateStore, *, sentiment: bool = True) -> Scope:
+        """The query and filters, as every API route takes them (``sentiment=False``: all sentiments)."""
+        return scope(state, q=self.query(), brand=self.listed("brand"), source=self.listed("source"),
+                     lang=self.listed("lang"), sentiment=self.listed("sentiment") if sentiment else None,
+                     since=self.since(), until=self.until())
 
     def listed(self, name: str) -> list[str] | None:
         """brand, source, lang or sentiment as the API takes it (None: no restriction)."""

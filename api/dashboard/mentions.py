@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from api.dashboard.forms import Filters, read_filters
 from api.dashboard.options import LANGUAGE_NAMES, brand_names, form_options
 from api.dashboard.web import ViewerDep, render
-from api.deps import ConfigDep, IndexDep
+from api.deps import ConfigDep, IndexDep, StateDep
 from api.routes.mentions import search_mentions
 from earful.errors import BadRequest
 
@@ -24,14 +24,13 @@ def page_number(request: Request) -> int:
     return min(int(raw), MAX_PAGE) if raw.isdigit() and int(raw) > 0 else 1
 
 
-def _search(index: IndexDep, f: Filters, cursor: str | None) -> Any:
-    return search_mentions(index, q=f.query(), brand=f.listed("brand"), source=f.listed("source"),
-                           lang=f.listed("lang"), sentiment=f.listed("sentiment"), since=f.since(), until=f.until(),
-                           sort=f.sort, limit=PAGE_SIZE, cursor=cursor)  # type: ignore[arg-type]
+def _search(index: IndexDep, state: StateDep, f: Filters, cursor: str | None) -> Any:
+    return search_mentions(index, f.scope(state), sort=f.sort, limit=PAGE_SIZE, cursor=cursor)  # type: ignore[arg-type]
 
 
 @router.get("/mentions", response_class=HTMLResponse)
-def mentions_page(request: Request, seen: ViewerDep, index: IndexDep, config: ConfigDep) -> HTMLResponse:
+def mentions_page(request: Request, seen: ViewerDep, index: IndexDep, config: ConfigDep,
+                  state: StateDep) -> HTMLResponse:
     """Search results for the filters in the query string; problems are explained on the page."""
     number = page_number(request)
     context: dict[str, Any] = {
@@ -42,7 +41,7 @@ def mentions_page(request: Request, seen: ViewerDep, index: IndexDep, config: Co
         context["f"] = f = read_filters(request.query_params, request.cookies)
         context["problem"] = f.problem()
         if context["problem"] is None:
-            context["result"] = _search(index, f, request.query_params.get("cursor") or None)
+            context["result"] = _search(index, state, f, request.query_params.get("cursor") or None)
     except BadRequest as exc:
         context["error"] = str(exc)
     return render(request, seen, "mentions.html", context)

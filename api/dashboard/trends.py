@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from api.dashboard.forms import Filters, read_filters
 from api.dashboard.options import form_options
 from api.dashboard.web import ViewerDep, render
-from api.deps import ConfigDep, IndexDep
+from api.deps import ConfigDep, IndexDep, StateDep
 from api.routes.trends import trends
 from api.schemas import TrendBucketOut, TrendOut
 from earful.errors import BadRequest
@@ -55,7 +55,8 @@ def label_format(interval: str) -> str:
 
 
 @router.get("/trends", response_class=HTMLResponse)
-def trends_page(request: Request, seen: ViewerDep, index: IndexDep, config: ConfigDep) -> HTMLResponse:
+def trends_page(request: Request, seen: ViewerDep, index: IndexDep, config: ConfigDep,
+                state: StateDep) -> HTMLResponse:
     """Mention volume per hour, day or week in the chosen time zone, for the filters in the query string."""
     options = form_options(request, config)
     options.ranges = dict(TREND_RANGES)
@@ -67,8 +68,7 @@ def trends_page(request: Request, seen: ViewerDep, index: IndexDep, config: Conf
         interval = f.extra.get("interval", "day")
         context["problem"] = f.problem()
         if context["problem"] is None:
-            out = trends(index, q=f.query(), brand=f.listed("brand"), source=f.listed("source"),
-                         lang=f.listed("lang"), since=f.since(), until=f.until(), tz=f.tz,
+            out = trends(index, f.scope(state, sentiment=False), f.zone,
                          interval=interval if interval in ("hour", "day", "week") else "day")  # type: ignore[arg-type]
             chart = chart_data(out, f, label_format(out.interval))
             context |= {"trend": out, "chart": chart, "summary": summary(out.buckets, chart)}

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Query
 
 from api.deps import IndexDep
 from api.schemas import MentionItem, MentionPage
-from earful.params import parse_query
+from api.scope import ScopeDep
 from search.base import SearchRequest
-from search.filters import build_filters
 
 router = APIRouter(tags=["mentions"])
 MAX_LIMIT = 500
@@ -18,23 +17,14 @@ MAX_LIMIT = 500
 
 @router.get("/mentions", response_model=MentionPage)
 def search_mentions(
-    index: IndexDep,
-    q: Annotated[str | None, Query(description='Lucene-style query: refund AND NOT "gift card"')] = None,
-    brand: Annotated[list[str] | None, Query(description="brand id(s)")] = None,
-    source: Annotated[list[str] | None, Query(description="source type or source name")] = None,
-    lang: Annotated[list[str] | None, Query(description="ISO 639-1 code(s)")] = None,
-    sentiment: Annotated[list[str] | None, Query(description="positive, neutral, negative, unscored")] = None,
-    since: Annotated[str | None, Query(description="ISO 8601 or an age like 24h, 7d")] = None,
-    until: Annotated[str | None, Query(description="ISO 8601 or an age; exclusive")] = None,
+    index: IndexDep, scope: ScopeDep,
     sort: Literal["relevance", "newest", "oldest"] = "relevance",
     limit: Annotated[int, Query(ge=1, description=f"page size, at most {MAX_LIMIT}")] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
-    include_duplicates: Annotated[bool, Query(description="also list exact copies of other mentions")] = False,
 ) -> MentionPage:
-    """Mentions matching a query and filters, with highlighted snippets."""
-    filters = build_filters(brand, source, lang, sentiment, since, until)
-    filters.include_duplicates = include_duplicates
-    request = SearchRequest(query=parse_query(q), filters=filters, sort=sort, limit=min(limit, MAX_LIMIT), cursor=cursor or None)
+    """Mentions matching a query (or a saved search) and filters, with highlighted snippets."""
+    request = SearchRequest(query=scope.query, filters=scope.filters, sort=sort, limit=min(limit, MAX_LIMIT),
+                            cursor=cursor or None)
     result = index.search(request)
     items = [MentionItem(**hit.mention.model_dump(), score=hit.score, highlight=hit.highlight)
              for hit in result.hits]

@@ -1,43 +1,49 @@
-"""Mention volume and sentiment over time."""
+"""Mention volume and sentiment over time, as one series or broken down by a field."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from api.deps import IndexDep
-from api.schemas import TrendBucketOut, TrendOut
-from earful.params import parse_query, parse_zone
-from search.filters import build_filters
-from search.trends import Interval, trend
+from api.schemas import GroupOut, TrendBucketOut, TrendOut
+from api.scope import ScopeDep, ZoneDep
+from search.analytics.breakdown import breakdown
+from search.analytics.fields import GroupBy
+from search.analytics.series import SeriesBucket
+from search.trends import Interval, TrendBucket, trend
 
 router = APIRouter(tags=["trends"])
 DEFAULT_SPAN = {"hour": timedelta(hours=48), "day": timedelta(days=30), "week": timedelta(weeks=26)}
+MAX_GROUPS = 20
+
+
+def _bucket(b: TrendBucket | SeriesBucket) -> TrendBucketOut:
+    mean = b.mean_sentiment if isinstance(b, TrendBucket) else None
+    return TrendBucketOut(start=b.start, count=b.count, positive=b.labels["positive"], neutral=b.labels["neutral"],
+                          negative=b.labels["negative"], unscored=b.labels["unscored"], mean_sentiment=mean)
 
 
 @router.get("/trends", response_model=TrendOut)
 def trends(
-    index: IndexDep,
-    brand: Annotated[list[str] | None, Query(description="brand id(s)")] = None,
-    q: Annotated[str | None, Query(description="Lucene-style query")] = None,
-    source: Annotated[list[str] | None, Query()] = None,
-    lang: Annotated[list[str] | None, Query()] = None,
+    index: IndexDep, scope: ScopeDep, tz: ZoneDep,
     interval: Interval = "day",
-    since: Annotated[str | None, Query(description="default: 48h, 30d or 26 weeks back")] = None,
-    until: Annotated[str | None, Query(description="default: now")] = None,
-    tz: Annotated[str | None, Query(description="IANA zone for day/week boundaries")] = "UTC",
+    group_by: Annotated[GroupBy | None, Query(description="one series per value: brand, source, site, lang, "
+                                                          "sentiment or author")] = None,
+    size: Annotated[int, Query(ge=1, le=MAX_GROUPS, description="with group_by: values shown; the rest "
+                                                                "form one 'other' series")] = 5,
 ) -> TrendOut:
     """Buckets with count, sentiment label counts and mean sentiment; empty buckets included."""
-    zone = parse_zone(tz)
-    filters = build_filters(brand, source, lang, None, since, until)
-    end = filters.until or datetime.now(timezone.utc)
-    start = filters.since or end - DEFAULT_SPAN[interval]
-    buckets = trend(index, parse_query(q), filters, interval=interval, since=start, until=end, tz=zone)
-    out = [TrendBucketOut(start=b.start, count=b.count, positive=b.labels["positive"],
-                          neutral=b.labels["neutral"], negative=b.labels["negative"],
-                          unscored=b.labels["unscored"], mean_sentiment=b.mean_sentiment)
-           for b in buckets]
-    return TrendOut(interval=interval, tz=str(zone), since=buckets[0].start, until=end.astimezone(zone),
-                    total=sum(b.count for b in out), buckets=out)
+    since, until = scope.period(DEFAULT_SPAN[interval])
+    buckets = trend(index, scope.query, scope.filters, interval=interval, since=since, until=until, tz=tz)
+    out = [_bucket(b) for b in buckets]
+    groups = None
+    if group_by is not None:
+        found = breakdown(index, scope.query, scope.filters, group_by, interval=interval, since=since, until=until,
+                          tz=tz, size=size)
+        groups = [GroupOut(value=g.value, other=g.value is None, total=g.total, buckets=[_bucket(b) for b in g.buckets])
+                  for g in found]
+    return TrendOut(interval=interval, tz=str(tz), since=buckets[0].start, until=until.astimezone(tz),
+                    total=sum(b.count for b in out), buckets=out, group_by=group_by, groups=groups)

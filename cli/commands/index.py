@@ -88,8 +88,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from search.elasticsearch.migrate import migrate
 
     settings = load_settings()
-    if not _need_es(settings, "migrate"):
-        return 1
+    if not settings.es_url:
+        return _migrate_embedded(settings)
     client = connect(settings)
     try:
         with translate_errors(display_url(settings.es_url or ""), "migrate the index"):
@@ -99,6 +99,22 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         client.close()
     if result.new_index:
         say(f"done: {result.copied} mentions copied into {result.new_index}")
+    return 0
+
+
+def _migrate_embedded(settings: Settings) -> int:
+    """Rebuild an embedded index written by an older version, once nothing writes to it."""
+    from search.embedded.migrate import migrate, needs_migration
+    from workers.runtime import writer_lock_held
+
+    path = Path(settings.index_dir)
+    if not needs_migration(path):
+        say(f"{path}: already built by this version; nothing to do")
+        return 0
+    if writer_lock_held(settings):
+        say(f"{path}: another Earful process writes to this index; stop it (earful run, earful worker) first")
+        return 1
+    migrate(path, progress=say)
     return 0
 
 
@@ -130,8 +146,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     index_sub = index.add_subparsers(dest="index_command", required=True)
     status = index_sub.add_parser("status", help="indices, mention counts and sizes")
     status.set_defaults(func=cmd_status)
-    migrate = index_sub.add_parser("migrate", help="move Elasticsearch data to the current index template "
-                                                   "and swap the aliases, without downtime")
+    migrate = index_sub.add_parser("migrate", help="Elasticsearch: move data to the current index template and "
+                                                   "swap the aliases, without downtime; embedded: rebuild an "
+                                                   "index written by an older version")
     migrate.add_argument("--delete-old", action="store_true", help="delete the old indices afterwards")
     migrate.set_defaults(func=cmd_migrate)
     rollover = index_sub.add_parser("rollover", help="start a new Elasticsearch write index if due")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from earful.errors import BadRequest
+from search.elasticsearch.mapping import FOLDED_FIELDS, folded
 from search.fields import DATE_FIELDS, field_name
 
 _BOOL_PARTS = ("must", "filter", "should", "must_not")
@@ -72,8 +73,19 @@ def translate_query(query: Any) -> dict[str, Any]:
                 items = spec[part] if isinstance(spec[part], list) else [spec[part]]
                 out[part] = [translate_query(item) for item in items]
         return {"bool": out}
+    if kind == "match_phrase" and isinstance(spec, dict) and len(spec) == 1:
+        return {kind: _folded_phrase(*next(iter(spec.items())))}
     if kind in _FIELD_IN_BODY and isinstance(spec, dict):
         return {kind: {**spec, "field": field_name(str(spec.get("field", "")))}}
     if kind in ("match_all", "match_none") or not isinstance(spec, dict):
         return {kind: spec}
     return {kind: {(k if k in ("boost", "_name") else field_name(k)): v for k, v in spec.items()}}
+
+
+def _folded_phrase(name: str, value: Any) -> dict[str, Any]:
+    """A phrase on the field holding the embedded index's tokens, so both match the same mentions."""
+    text = value.get("query") if isinstance(value, dict) else value
+    field = field_name(name)
+    if field not in FOLDED_FIELDS or not isinstance(text, str):
+        raise BadRequest(f"match_phrase needs a text field ({', '.join(FOLDED_FIELDS)}) and a string")
+    return {FOLDED_FIELDS[field]: folded(text)}

@@ -32,6 +32,7 @@ from search.elasticsearch.client import connect, display_url
 from search.elasticsearch.errors import translate_errors
 from search.elasticsearch.mapping import FOLDED_FIELDS, IndexNames, from_source, to_source
 from search.elasticsearch.query import Query, combine, highlight_query
+from search.elasticsearch.significant import significant_terms, significant_text_request, unsupported
 
 logger = logging.getLogger(__name__)
 MAX_LIMIT = 500
@@ -60,6 +61,7 @@ class ElasticsearchIndex(IndexBackend):
         self._ready = False
         self._next_rollover_check = 0.0
         self._write_lock = threading.Lock()
+        self._significant_text = True  # until the server says it has no such aggregation
 
     @classmethod
     def from_settings(cls, settings: Settings, *, writable: bool) -> ElasticsearchIndex:
@@ -255,6 +257,25 @@ class ElasticsearchIndex(IndexBackend):
             response = self._search(query=combine(query, filters), size=0, aggs=translated,
                                     source_excludes=None)
         return dict(response.get("aggregations") or {})
+
+    def significant_terms(self, query: Node | None, foreground: SearchFilters, background: SearchFilters, *,
+                          exclude: Sequence[str], size: int, sample_size: int, min_count: int) -> list[str]:
+        """Elasticsearch's significant_text over a sample of the foreground (search/elasticsearch/significant.py)."""
+        if not self._significant_text:
+            return []
+        body = significant_text_request(combine(query, foreground), combine(query, background),
+                                        sample_size=sample_size, size=size, min_doc_count=min_count,
+                                        exclude=list(exclude))
+        try:
+            with translate_errors(self.url, "find significant terms"):
+                response = self._search(**body, source_excludes=None)
+        except BadRequest as exc:
+            if not unsupported(exc):
+                raise
+            logger.info("%s has no significant_text aggregation; themes use Earful's sampling alone", self.url)
+            self._significant_text = False
+            return []
+        return [t.term for t in significant_terms(dict(response))]
 
     def count(self, query: Node | None = None, filters: SearchFilters | None = None) -> int:
         with translate_errors(self.url, "count"):

@@ -17,10 +17,17 @@ from typing import Any
 from earful.models import Mention
 from earful.text import _MAP as _FOLD_MAP
 from earful.text import _REMOVE as _FOLD_REMOVE
-from search.fields import normalize_site, sentiment_milli, site_suffixes, sort_key, tokenize
+from search.fields import (
+    normalize_site,
+    normalized_rating,
+    sentiment_milli,
+    site_suffixes,
+    sort_key,
+    tokenize,
+)
 
 # Bump when mappings or derived fields change; `earful index migrate` moves data across.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 FOLDED_FIELDS = {"title": "title_folded", "text": "text_folded", "author": "author_folded"}
 MENTION_KEY = "mention"  # the whole Mention (minus title/text, kept once at top level)
 
@@ -34,7 +41,8 @@ MAPPINGS: dict[str, Any] = {
     "_source": {"excludes": sorted(FOLDED_FIELDS.values())},
     "properties": {
         **{name: _KEYWORD for name in ("id", "source", "source_name", "lang", "brands", "sentiment_label",
-                                        "site", "author_kw", "content_hash", "duplicate_of")},
+                                        "site", "author_kw", "content_hash", "duplicate_of",
+                                        "site_host")},
         "title": _TEXT, "text": _TEXT,
         "author": {"type": "text", "analyzer": "earful_text"},
         "site_text": {"type": "text", "analyzer": "earful_text"},
@@ -43,6 +51,7 @@ MAPPINGS: dict[str, Any] = {
         # double, not float: averages and sums then agree with the embedded index to the last digit
         "sentiment_score": {"type": "double"},
         "sentiment_milli": {"type": "integer"},
+        "rating": {"type": "double"},
         "is_dup": {"type": "byte"},
         "sort_key": {"type": "long"},
         MENTION_KEY: {"type": "object", "enabled": False},
@@ -126,6 +135,7 @@ def to_source(mention: Mention, indexed_at: datetime) -> dict[str, Any]:
         "sentiment_label": mention.sentiment.label,
         "site": site_suffixes(mention.site) if mention.site else None,
         "site_text": normalize_site(mention.site) if mention.site else None,
+        "site_host": normalize_site(mention.site) if mention.site else None,
         "author": mention.author, "author_kw": mention.author,
         "content_hash": mention.content_hash or None, "duplicate_of": mention.duplicate_of,
         "title": mention.title, "text": mention.text,
@@ -135,6 +145,7 @@ def to_source(mention: Mention, indexed_at: datetime) -> dict[str, Any]:
         "indexed_at": indexed_at.isoformat(),
         "sentiment_score": mention.sentiment.score,
         "sentiment_milli": sentiment_milli(mention.sentiment.score),
+        "rating": normalized_rating(mention),
         "is_dup": 1 if mention.duplicate_of else 0,
         "sort_key": sort_key(mention.published_at, mention.id),
         MENTION_KEY: stored,

@@ -3,7 +3,7 @@
 tantivy's own ``filter`` aggregation takes a query in tantivy's query language, not ES DSL,
 so filters are rewritten into that language and run natively in the same pass.
 Supported: match_all, match_none, term, terms, range, exists, bool (must, filter,
-should, must_not).
+should, must_not), match_phrase (on title, text, author).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from search.fields import (
     TEXT_FIELDS,
     UNSIGNED_FIELDS,
     field_name,
+    tokenize,
 )
 
 _MATCH_NONE = "id: IN []"
@@ -90,6 +91,18 @@ def _terms(spec: Any) -> str:
     return "(" + " OR ".join(_term({name: v}) for v in values) + ")"
 
 
+def _match_phrase(spec: Any) -> str:
+    """Words in order on a text field, tokenised as indexed text is."""
+    name, value = _single(spec, "match_phrase")
+    if isinstance(value, dict):
+        value = value.get("query")
+    field = field_name(name)
+    if field not in TEXT_FIELDS or not isinstance(value, str):
+        raise BadRequest(f"match_phrase needs a text field ({', '.join(TEXT_FIELDS)}) and a string")
+    words = tokenize(value)
+    return f'{field}:"{" ".join(words)}"' if words else _MATCH_NONE
+
+
 def _range(spec: Any) -> str:
     name, bounds = _single(spec, "range")
     if not isinstance(bounds, dict):
@@ -146,8 +159,8 @@ def to_query_string(query: Any) -> str:
     if kind == "exists":
         field = field_name(str((spec or {}).get("field", "")))
         return f"{field}:*"
-    builders = {"term": _term, "terms": _terms, "range": _range, "bool": _bool}
+    builders = {"term": _term, "terms": _terms, "range": _range, "bool": _bool, "match_phrase": _match_phrase}
     if kind not in builders:
         raise BadRequest(f"unsupported filter query {kind!r}; use term, terms, range, bool, "
-                         "match_all or exists")
+                         "match_phrase, match_all or exists")
     return "(" + builders[kind](spec) + ")"

@@ -50,7 +50,8 @@ class EmbeddedIndex(IndexBackend):
             missing = field_names() - _schema_fields(self.path)
             if missing:
                 raise IndexUnavailable(f"the index at {self.path} was built by an older version "
-                                       f"(missing fields {sorted(missing)}); delete it and reindex")
+                                       f"(missing fields {sorted(missing)}); stop every Earful process "
+                                       "that writes to it and run `earful index migrate` to rebuild it")
             return index
         if not self.writable:
             raise IndexUnavailable(f"no index at {self.path}; start the writer (earful run) first")
@@ -153,10 +154,14 @@ class EmbeddedIndex(IndexBackend):
 
     def _hits(self, searcher: tantivy.Searcher, result: Any, request: SearchRequest) -> list[SearchHit]:
         relevance = request.sort == "relevance"
-        generators = self._snippet_generators(searcher, request) if result.hits else {}
+        found = result.hits  # the binding builds a new list on every access
+        generators = self._snippet_generators(searcher, request) if found else {}
+        # Read in store order: neighbouring documents share a compressed block.
+        in_order = sorted(range(len(found)), key=lambda i: _store_order(found[i][1]))
+        docs = {i: searcher.doc(found[i][1]) for i in in_order}
         hits = []
-        for value, address in result.hits:
-            mention = from_document(searcher.doc(address))
+        for position, (value, _) in enumerate(found):
+            mention = from_document(docs[position])
             hit = SearchHit(mention=mention, score=float(value) if relevance else None)
             if generators:
                 hit.highlight = _highlight(generators, mention)
@@ -200,6 +205,10 @@ def _highlight(generators: dict[str, tantivy.SnippetGenerator], mention: Mention
         if snippet.highlighted():
             out[field] = [snippet.to_html()]
     return out
+
+
+def _store_order(address: Any) -> tuple[int, int]:
+    return address.segment_ord, address.doc
 
 
 def _schema_fields(path: Path) -> set[str]:

@@ -14,6 +14,7 @@ from search.fields import (
     TEXT_FIELDS,
     UNSIGNED_FIELDS,
     normalize_site,
+    normalized_rating,
     sentiment_milli,
     site_suffixes,
     sort_key,
@@ -59,6 +60,8 @@ def to_document(mention: Mention) -> tantivy.Document:
         "author_kw": [mention.author] if mention.author else [],
         "content_hash": [mention.content_hash] if mention.content_hash else [],
         "duplicate_of": [mention.duplicate_of] if mention.duplicate_of else [],
+        # One value per mention (``site`` holds every suffix), so sites can be counted and ranked.
+        "site_host": [normalize_site(mention.site)] if mention.site else [],
     }
     for name, values in keywords.items():
         for value in values:
@@ -76,6 +79,8 @@ def to_document(mention: Mention) -> tantivy.Document:
     if mention.sentiment.score is not None:
         doc.add_float("sentiment_score", float(mention.sentiment.score))
     doc.add_integer("sentiment_milli", sentiment_milli(mention.sentiment.score))
+    if (rating := normalized_rating(mention)) is not None:
+        doc.add_float("rating", rating)
     doc.add_unsigned("is_dup", 1 if mention.duplicate_of else 0)
     doc.add_unsigned("sort_key", sort_key(mention.published_at, mention.id))
     doc.add_bytes(STORED_FIELD, mention.model_dump_json().encode("utf-8"))

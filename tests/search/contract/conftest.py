@@ -15,16 +15,24 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
 
-from earful.models import Mention
-from search.base import IndexBackend
+from cli.demo.corpus import CORPUS as DEMO
+from cli.demo.feeds import demo_config
+from earful.config import parse_config
+from earful.models import Mention, RawMention
+from earful.rules import BrandMatcher
+from search.base import IndexBackend, SearchFilters, SearchRequest
 from search.elasticsearch import ElasticsearchIndex
 from search.elasticsearch.mapping import IndexNames
 from search.embedded import EmbeddedIndex
+from workers.language import FastTextDetector
+from workers.pipeline import Processor
+from workers.sentiment import default_router
 
 from ..conftest import CORPUS
 
@@ -169,3 +177,29 @@ def index(empty_index: IndexBackend) -> IndexBackend:
 
 def ids_of(mentions: list[Mention]) -> list[str]:
     return [m.id for m in mentions]
+
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def demo_raws() -> list[RawMention]:
+    return [RawMention(id=item.key, source="feed", source_name=f"demo-{item.feeds[0]}", author=item.author,
+                       title=item.title, text=item.body, url=f"https://{item.feeds[0]}.example.com/{item.key}",
+                       site=f"{item.feeds[0]}.example.com",
+                       published_at=NOW - timedelta(hours=item.hours_ago), collected_at=NOW)
+            for item in DEMO]
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory: pytest.TempPathFactory) -> list[Mention]:
+    """The demo corpus through the real processing stages, as stored mentions."""
+    config = parse_config(demo_config("http://127.0.0.1:9"))
+    index = EmbeddedIndex(tmp_path_factory.mktemp("demo") / "index")
+    try:
+        Processor(BrandMatcher(config.brands), FastTextDetector(), default_router(), index).process(demo_raws())
+        hits = index.search(SearchRequest(filters=SearchFilters(include_duplicates=True), sort="oldest",
+                                          limit=500, highlight=False)).hits
+    finally:
+        index.close()
+    assert len(hits) > 150
+    return [h.mention for h in hits]

@@ -26,6 +26,9 @@ from search.embedded.es_dsl_to_tantivy import to_query_string
      '((+(lang:"en")))'),
     ({"bool": {"should": [{"term": {"lang": "en"}}, {"term": {"lang": "ru"}}]}},
      '((+((lang:"en") OR (lang:"ru"))))'),
+    ({"match_phrase": {"text": "Core NETWORK"}}, '(text:"core network")'),
+    ({"match_phrase": {"title": {"query": "اكمي يوم"}}}, '(title:"اكمي يوم")'),
+    ({"match_phrase": {"text": "!!"}}, "(id: IN [])"),
 ])
 def test_translation(query: dict[str, Any], expected: str) -> None:
     assert to_query_string(query) == expected
@@ -36,7 +39,17 @@ def test_translation(query: dict[str, Any], expected: str) -> None:
     {"range": {"published_at": {"gte": "2024-01-01", "time_zone": "+01:00"}}},
     {"bool": {"should": [{"match_all": {}}], "minimum_should_match": 2}},
     {"term": {"a": 1, "b": 2}}, {"term": {"sentiment_score": "high"}},
+    {"match_phrase": {"brands": "acme"}}, {"match_phrase": {"text": 3}},
 ])
 def test_unsupported_queries(query: dict[str, Any]) -> None:
     with pytest.raises(BadRequest):
         to_query_string(query)
+
+
+def test_elasticsearch_phrases_run_on_the_folded_fields() -> None:
+    from search.elasticsearch.aggs import translate_query
+
+    assert translate_query({"match_phrase": {"text": "Acme يوم"}}) == {"match_phrase": {"text_folded": "acme يوم"}}
+    assert translate_query({"match_phrase": {"title": {"query": "Ёлка"}}}) == {"match_phrase": {"title_folded": "елка"}}
+    with pytest.raises(BadRequest):
+        translate_query({"match_phrase": {"lang": "en"}})

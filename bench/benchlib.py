@@ -1,0 +1,49 @@
+"""What the benchmarks share: building an index from generated mentions, timing a call (p50/p95)."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from earful.models import Mention
+from search.embedded import EmbeddedIndex
+
+
+def build(path: Path, mentions: Iterable[Mention], n: int, *, batch: int = 20_000) -> None:
+    """Index ``mentions`` (``n`` of them) into a new embedded index at ``path``, with progress."""
+    index = EmbeddedIndex(path)
+    started = time.perf_counter()
+    pending: list[Mention] = []
+    done = 0
+    for mention in mentions:
+        pending.append(mention)
+        if len(pending) == batch:
+            done += index.upsert(pending)
+            pending.clear()
+            print(f"  indexed {done:>9,} / {n:,}  ({done / (time.perf_counter() - started):,.0f} mentions/s)",
+                  flush=True)
+    done += index.upsert(pending)
+    index.close()
+    elapsed = time.perf_counter() - started
+    print(f"built {done:,} mentions in {elapsed:.1f} s: {done / elapsed:,.0f} mentions/s", flush=True)
+
+
+def measure(name: str, runs: int, call: Callable[[random.Random], object], *, warm: int = 5) -> None:
+    """p50 and p95 of ``runs`` calls (after ``warm`` unmeasured ones), in milliseconds, and the median
+    CPU time of the process per call (all its threads): on a busy machine, the part that is ours."""
+    rng = random.Random(1)
+    for _ in range(warm):
+        call(rng)
+    times, cpu = [], []
+    for _ in range(runs):
+        started, used = time.perf_counter(), time.process_time()
+        call(rng)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - used) * 1000)
+    times.sort()
+    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+    print(f"{name:<48} p50 {statistics.median(times):7.2f} ms   p95 {p95:7.2f} ms   "
+          f"CPU p50 {statistics.median(cpu):7.2f} ms   (n={runs})", flush=True)
