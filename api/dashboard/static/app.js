@@ -175,5 +175,6 @@
     document.addEventListener("change", autosubmit);
     document.body.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
     document.body.addEventListener("htmx:afterSettle", afterSwap);
+    if (window.performance && performance.mark) { performance.mark("earful-ready"); }  /* bench/dashboard.py */
   });
 })();
