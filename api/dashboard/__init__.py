@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.dashboard import auth, mentions, sources, trends
+from api.dashboard import auth, compare, mentions, saved, sources, themes, trends
 from api.dashboard.headers import SecurityHeaders
 from api.dashboard.web import ENV, HERE, PageError, SignInRequired, page_error, sign_in_redirect
 
@@ -26,7 +26,7 @@ def install(app: FastAPI) -> None:
     """Add the pages, /static and the security headers to the API's app."""
     ENV.globals["asset_version"] = asset_version()
     app.state.sign_in_throttle = auth.Throttle()
-    for module in (auth, mentions, trends, sources):
+    for module in (auth, mentions, saved, trends, compare, themes, sources):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(SignInRequired, sign_in_redirect)  # type: ignore[arg-type]

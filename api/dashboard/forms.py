@@ -117,6 +117,18 @@ class Filters:
                      lang=self.listed("lang"), sentiment=self.listed("sentiment") if sentiment else None,
                      since=self.since(), until=self.until())
 
+    def api_params(self, **extra: str) -> dict[str, str]:
+        """The same mentions as API query parameters (for an export link)."""
+        values = {"q": self.query() or "", "brand": self.brand, "source": self.source, "lang": self.lang,
+                  "sentiment": self.sentiment, "since": self.since() or "", "until": self.until() or ""}
+        return {k: v for k, v in (values | extra).items() if v}
+
+    def bucket_links(self, starts: list[datetime], until: datetime, **changes: str) -> list[str]:
+        """Per bucket of a chart, the Mentions page for exactly its window (newest first)."""
+        ends = starts[1:] + [until]
+        keep = {name: "" for name in self.extra} | {"range": "", "start": "", "end": "", "sort": ""} | changes
+        return [self.link("/mentions", since=a.isoformat(), until=b.isoformat(), **keep) for a, b in zip(starts, ends)]
+
     def listed(self, name: str) -> list[str] | None:
         """brand, source, lang or sentiment as the API takes it (None: no restriction)."""
         value: str = getattr(self, name)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.dashboard.forms import Filters, read_filters
 from api.dashboard.options import LANGUAGE_NAMES, brand_names, form_options
+from api.dashboard.saved import page_params
 from api.dashboard.web import ViewerDep, render
 from api.deps import ConfigDep, IndexDep, StateDep
 from api.routes.mentions import search_mentions
 from earful.errors import BadRequest
+from earful.saved_searches import SavedSearches
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
@@ -30,17 +33,25 @@ def _search(index: IndexDep, state: StateDep, f: Filters, cursor: str | None) ->
 
 @router.get("/mentions", response_class=HTMLResponse)
 def mentions_page(request: Request, seen: ViewerDep, index: IndexDep, config: ConfigDep,
-                  state: StateDep) -> HTMLResponse:
-    """Search results for the filters in the query string; problems are explained on the page."""
+                  state: StateDep) -> Response:
+    """Search results for the filters in the query string; problems are explained on the page.
+
+    ``saved=NAME`` opens a saved search: its query and filters, written out in the form.
+    """
+    searches = SavedSearches(state)
+    name = request.query_params.get("saved")
+    if name and (found := searches.get(name)) is not None:
+        return RedirectResponse(f"/mentions?{urlencode(page_params(found))}", status_code=303)
     number = page_number(request)
     context: dict[str, Any] = {
         "options": form_options(request, config), "languages": LANGUAGE_NAMES, "brand_names": brand_names(config),
-        "f": Filters(), "problem": None, "error": None, "result": None, "page_number": number,
-        "first": (number - 1) * PAGE_SIZE + 1}
+        "f": Filters(), "problem": None, "error": f"No saved search is named {name[:64]!r}." if name else None,
+        "result": None, "page_number": number, "first": (number - 1) * PAGE_SIZE + 1,
+        "saved": sorted(searches.list(), key=lambda s: s.name)}
     try:
         context["f"] = f = read_filters(request.query_params, request.cookies)
         context["problem"] = f.problem()
-        if context["problem"] is None:
+        if context["problem"] is None and not name:
             context["result"] = _search(index, state, f, request.query_params.get("cursor") or None)
     except BadRequest as exc:
         context["error"] = str(exc)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.dashboard.forms import Filters, read_filters
-from api.dashboard.options import form_options
+from api.dashboard.options import LANGUAGE_NAMES, brand_names, form_options
 from api.dashboard.web import ViewerDep, render
 from api.deps import ConfigDep, IndexDep, StateDep
 from api.routes.trends import trends
@@ -22,21 +21,26 @@ INTERVALS = (("hour", "hour"), ("day", "day"), ("week", "week"))
 TREND_RANGES = {"24h": "last 24 hours", "7d": "last 7 days", "30d": "last 30 days", "90d": "last 90 days",
                 "365d": "last 12 months"}
 SERIES = ("negative", "neutral", "positive", "unscored")  # stacked bottom to top
+BREAKDOWNS = (("brand", "brand"), ("source", "source"), ("lang", "language"), ("site", "site"))
+GROUPS = 5  # lines in a breakdown, the rest summed as "other"
 
 
-def bucket_links(f: Filters, starts: list[datetime], until: datetime) -> list[str]:
-    """Per bucket, the Mentions page for exactly its window (newest first)."""
-    ends = starts[1:] + [until]
-    return [f.link("/mentions", since=a.isoformat(), until=b.isoformat(), range="", start="", end="", sort="",
-                   interval="") for a, b in zip(starts, ends)]
+def group_names(out: TrendOut, names: dict[str, str]) -> list[str]:
+    """A breakdown's series names: brand names for brands, "other" for the rest."""
+    return ["other" if g.other else names.get(g.value or "", g.value or "—") for g in out.groups or []]
 
 
-def chart_data(out: TrendOut, f: Filters, fmt: str) -> dict[str, Any]:
-    """What the chart script draws: x in epoch seconds, one count list per sentiment, labels and links."""
+def chart_data(out: TrendOut, f: Filters, fmt: str, names: dict[str, str]) -> dict[str, Any]:
+    """What the chart script draws: x in epoch seconds, one count list per sentiment (or per value of a
+    breakdown), labels and links."""
     starts = [b.start for b in out.buckets]
-    return {"tz": out.tz, "interval": out.interval, "x": [int(s.timestamp()) for s in starts],
+    data = {"tz": out.tz, "interval": out.interval, "x": [int(s.timestamp()) for s in starts],
             "series": {name: [getattr(b, name) for b in out.buckets] for name in SERIES},
-            "labels": [s.strftime(fmt) for s in starts], "links": bucket_links(f, starts, out.until)}
+            "labels": [s.strftime(fmt) for s in starts], "links": f.bucket_links(starts, out.until)}
+    if out.groups:
+        data["groups"] = [{"name": name, "values": [b.count for b in g.buckets]}
+                          for name, g in zip(group_names(out, names), out.groups)]
+    return data
 
 
 def summary(buckets: list[TrendBucketOut], chart: dict[str, Any]) -> dict[str, Any]:
@@ -60,18 +64,23 @@ def trends_page(request: Request, seen: ViewerDep, index: IndexDep, config: Conf
     """Mention volume per hour, day or week in the chosen time zone, for the filters in the query string."""
     options = form_options(request, config)
     options.ranges = dict(TREND_RANGES)
-    context: dict[str, Any] = {"options": options, "intervals": INTERVALS, "f": Filters(range="30d"),
+    context: dict[str, Any] = {"options": options, "intervals": INTERVALS, "breakdowns": BREAKDOWNS,
+                               "f": Filters(range="30d"),
                                "problem": None, "error": None, "trend": None}
     try:
         context["f"] = f = read_filters(request.query_params, request.cookies, default_range="30d",
-                                        extra=("interval",))
+                                        extra=("interval", "group_by"))
         interval = f.extra.get("interval", "day")
+        group_by = f.extra.get("group_by") if f.extra.get("group_by") in dict(BREAKDOWNS) else None
         context["problem"] = f.problem()
         if context["problem"] is None:
-            out = trends(index, f.scope(state, sentiment=False), f.zone,
+            out = trends(index, f.scope(state, sentiment=False), f.zone, group_by=group_by, size=GROUPS,  # type: ignore[arg-type]
                          interval=interval if interval in ("hour", "day", "week") else "day")  # type: ignore[arg-type]
-            chart = chart_data(out, f, label_format(out.interval))
-            context |= {"trend": out, "chart": chart, "summary": summary(out.buckets, chart)}
+            out.groups = [g for g in out.groups or [] if g.total or not g.other] or None  # no empty "other" line
+            names = brand_names(config) if group_by == "brand" else LANGUAGE_NAMES if group_by == "lang" else {}
+            chart = chart_data(out, f, label_format(out.interval), names)
+            context |= {"trend": out, "chart": chart, "summary": summary(out.buckets, chart),
+                        "groups": group_names(out, names)}
     except BadRequest as exc:
         context["error"] = str(exc)
     return render(request, seen, "trends.html", context)

@@ -20,7 +20,8 @@ ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, 
                   trim_blocks=True, lstrip_blocks=True)
 ENV.filters.update(present.FILTERS)
 MAX_FORM_BYTES = 64 * 1024
-NAV = (("mentions", "Mentions"), ("trends", "Trends"), ("sources", "Sources"))
+NAV = (("mentions", "Mentions"), ("trends", "Trends"), ("compare", "Compare"), ("themes", "Themes"),
+       ("sources", "Sources"))
 
 
 class PageError(Exception):

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from cli.demo.corpus import CORPUS
 from cli.demo.feeds import demo_config
+from crawlers.text import html_to_text
 from earful.config import AppConfig, parse_config
 from earful.models import Rating, RawMention
 from earful.rules import BrandMatcher
@@ -33,7 +34,7 @@ def demo_raws(now: datetime) -> list[RawMention]:
                         url="https://reviews.example.com/acme/1", site="reviews.example.com",
                         published_at=now - timedelta(hours=30), rating=Rating(raw="2", scale=5, normalized=0.25))
     return [review] + [RawMention(id=item.key, source="feed", source_name=f"demo-{item.feeds[0]}", author=item.author,
-                       title=item.title, text=item.body, url=f"https://{item.feeds[0]}.example.com/{item.key}",
+                       title=item.title, text=html_to_text(item.body), url=f"https://{item.feeds[0]}.example.com/{item.key}",
                        site=f"{item.feeds[0]}.example.com", published_at=now - timedelta(hours=item.hours_ago),
                        collected_at=now)
             for item in CORPUS]

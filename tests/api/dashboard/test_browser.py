@@ -153,9 +153,58 @@ def test_no_page_includes_a_remote_url(watched: Watched, live: LiveServer) -> No
                          "|| a.href.startsWith(location.origin))")
 
 
+def test_compare_three_brands(watched: Watched, live: LiveServer) -> None:
+    page = watched.page
+    sign_in(watched, live, "/compare?brands=acme&range=30d")
+    boxes = page.locator("fieldset.brands input[type=checkbox]")
+    assert boxes.count() == 3
+    for i in range(3):
+        boxes.nth(i).check()
+    page.select_option("#f-interval", "week")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(re.compile(r"brands=.*brands=.*brands="))
+    rows = page.locator("table.totals tbody tr")
+    assert rows.count() == 3 and "Initech Wireless" in rows.nth(2).inner_text()
+    assert page.locator("[data-chart=lines][data-drawn] canvas").count() == 2
+    watched.shoot("compare")
+
+
+def test_export_csv_and_save_this_search(watched: Watched, live: LiveServer) -> None:
+    page = watched.page
+    sign_in(watched, live, "/mentions?brand=acme&q=outage")
+    total = int(page.locator("#results-title").inner_text().split()[0])
+    with page.expect_download() as download:
+        page.click("text=CSV")
+    rows = Path(download.value.path()).read_text(encoding="utf-8-sig").strip().splitlines()
+    assert rows[0].startswith("id,") and len(rows) == total + 1
+    page.click("details.save-search summary")
+    page.fill("#save-name", "acme-outage-browser")
+    page.click("details.save-search button[type=submit]")
+    page.wait_for_function("document.getElementById('save-result').textContent.includes('Saved as')")
+    page.goto(live.url + "/mentions?saved=acme-outage-browser")
+    assert page.input_value("#q") == "outage" and page.input_value("#f-brand") == "acme"
+    watched.shoot("mentions-saved-search")
+
+
+def test_themes_open_their_mentions_and_trends_break_down(watched: Watched, live: LiveServer) -> None:
+    page = watched.page
+    sign_in(watched, live, "/themes?brand=acme&range=7d")
+    first = page.locator("ol.themes li.theme h3 a").first
+    term = first.inner_text()
+    watched.shoot("themes")
+    first.click()
+    page.wait_for_url(re.compile(r"/mentions\?"))
+    assert page.input_value("#q") == (f'"{term}"' if " " in term else term)
+    page.goto(live.url + "/trends?group_by=lang&range=30d")
+    page.locator("#trend-chart[data-drawn] canvas").wait_for()
+    assert {"English", "Arabic", "other"} <= set(page.inner_text(".legend").split())  # top 5 languages, the rest
+    watched.shoot("trends-by-language")
+
+
 def test_screenshots_were_written() -> None:
     from .browser import SHOTS
 
     names = {p.name for p in Path(SHOTS[0]).glob("*.png")}
-    for page in ("sign-in", "mentions-filtered", "mentions-bad-query", "trends", "sources"):
+    for page in ("sign-in", "mentions-filtered", "mentions-bad-query", "trends", "sources", "compare", "themes",
+                 "trends-by-language"):
         assert {f"{page}-laptop.png", f"{page}-phone.png"} <= names, names

@@ -164,7 +164,8 @@ def test_trend_buckets_open_their_mentions(open_client: TestClient) -> None:
     query = parse_qs(urlsplit(links[busiest]).query)
     assert query["brand"] == ["acme"] and query["tz"] == ["Europe/Berlin"] and "+01:00" in query["since"][0]
     opened = open_client.get(links[busiest]).text
-    assert f"{max(counts)} mention" in opened and "other periods" in opened
+    title = re.search(r'id="results-title"[^>]*>(.*?)</h2>', opened, re.S).group(1)  # type: ignore[union-attr]
+    assert title.split()[0] == str(max(counts)) and "other periods" in opened
     assert '"links"' in html and 'type="application/json"' in html
 
 
@@ -192,3 +193,68 @@ def test_secure_cookie_over_https_and_forwarded_proto_only_from_trusted_proxies(
     proxied = TestClient(create_app(make_settings(tmp_path, trusted_proxies=["testclient"]), demo_index,
                                     config=demo_app_config))
     assert "Secure" in cookie_of(proxied, **{"X-Forwarded-Proto": "https"})
+
+
+def test_compare_three_brands_with_totals_change_and_charts(open_client: TestClient) -> None:
+    html = open_client.get("/compare", params=[("brands", "acme"), ("brands", "globex"), ("brands", "initech"),
+                                                ("range", "30d"), ("interval", "week")]).text
+    rows = re.findall(r'<th scope="row"><span class="swatch c\d"[^>]*></span><a href="([^"]+)">([^<]+)</a>', html)
+    assert [name for _, name in rows] == ["Acme Mobile", "Globex Telecom", "Initech Wireless"]
+    shares = [float(s) for s in re.findall(r'<td class="num">([\d.]+) %</td>', html)[:3]]
+    assert abs(sum(shares) - 100) < 0.5
+    assert 'id="share-data"' in html and 'id="net-data"' in html and "Net sentiment per week" in html
+    assert "brand=acme" in rows[0][0].replace("&amp;", "&")
+    default = open_client.get("/compare").text  # every configured brand when none is ticked
+    assert default.count('type="checkbox" name="brands"') == 3 and default.count(" checked") == 3
+
+
+def test_themes_open_their_mentions(open_client: TestClient) -> None:
+    html = open_client.get("/themes", params={"brand": "acme", "range": "7d"}).text
+    themes = re.findall(r'<h3><a href="([^"]+)" dir="auto">([^<]+)</a></h3>\s*<p class="meta">in <strong>(\d+)</strong>',
+                        html)
+    assert themes and "outage" in [term for _, term, _ in themes[:5]]
+    link, term, count = next(t for t in themes if t[1] == "outage")
+    opened = open_client.get(link.replace("&amp;", "&")).text
+    title = re.search(r'id="results-title"[^>]*>(.*?)</h2>', opened, re.S).group(1)  # type: ignore[union-attr]
+    assert title.split() == [count, "mentions"] and "<mark>" in opened.lower()
+    assert "brand=acme" in link and "since=" in link
+
+
+def test_trends_break_down_by_brand(open_client: TestClient) -> None:
+    html = open_client.get("/trends", params={"group_by": "brand", "range": "30d"}).text
+    header = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)  # type: ignore[union-attr]
+    assert all(name in header for name in ("Acme Mobile", "Globex Telecom", "Initech Wireless"))
+    assert '"groups"' in html and '<option value="brand" selected>' in html
+
+
+def test_export_these_streams_the_same_mentions_with_the_session(keyed_client: TestClient) -> None:
+    sign_in(keyed_client)
+    html = keyed_client.get("/mentions", params={"brand": "acme", "q": "outage"}).text
+    total = int(re.search(r"([\d,]+) mentions", html).group(1))  # type: ignore[union-attr]
+    link = re.search(r'<a href="(/api/v1/export\?[^"]+format=csv[^"]*)" download>CSV</a>', html)
+    assert link, html
+    export = keyed_client.get(link.group(1).replace("&amp;", "&"))
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    lines = export.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("id,") and len(lines) == total + 1
+    keyed_client.cookies.clear()
+    assert keyed_client.get(link.group(1).replace("&amp;", "&")).status_code == 401
+
+
+def test_save_this_search_then_open_it_again(keyed_client: TestClient) -> None:
+    sign_in(keyed_client)
+    token = csrf_of(keyed_client.get("/mentions").text)
+    form = {"csrf": token, "name": "acme-outage", "q": "outage", "brand": "acme", "range": "7d"}
+    saved = keyed_client.post("/mentions/save", data=form, headers={"HX-Request": "true"})
+    assert saved.status_code == 200 and "Saved as acme-outage" in saved.text
+    again = keyed_client.post("/mentions/save", data=form, headers={"HX-Request": "true"})
+    assert "exists" in again.text and "error-text" in again.text
+    bad = keyed_client.post("/mentions/save", data=form | {"name": "Not A Slug"}, headers={"HX-Request": "true"})
+    assert "cannot be a name" in bad.text
+    assert keyed_client.post("/mentions/save", data=form | {"csrf": "forged", "name": "x"}).status_code == 403
+    stored = keyed_client.get("/api/v1/searches/acme-outage").json()
+    assert stored["q"] == "outage" and stored["filters"]["brand"] == ["acme"] and stored["filters"]["since"] == "7d"
+    opened = keyed_client.get("/mentions?saved=acme-outage")
+    assert opened.status_code == 303 and opened.headers["location"] == "/mentions?q=outage&brand=acme&range=7d"
+    assert 'href="/mentions?saved=acme-outage"' in keyed_client.get("/mentions").text
+    assert "No saved search is named" in keyed_client.get("/mentions?saved=nope").text
