@@ -38,17 +38,17 @@ def charts(out: CompareOut, f: Filters, names: dict[str, str]) -> dict[str, dict
 
 @router.get("/compare", response_class=HTMLResponse)
 def compare_page(request: Request, seen: ViewerDep, index: IndexDep, config: ConfigDep, state: StateDep) -> HTMLResponse:
-    """Brands compared over the period in the query string (default: every configured brand, 30 days by day)."""
+    """Brands compared over the period in the query string (default: every configured brand, 90 days by week)."""
     names = brand_names(config)
     options = form_options(request, config)
     options.ranges = dict(TREND_RANGES)
-    context: dict[str, Any] = {"options": options, "intervals": INTERVALS, "f": Filters(range="30d"), "names": names,
+    context: dict[str, Any] = {"options": options, "intervals": INTERVALS, "f": Filters(range="90d"), "names": names,
                                "chosen": list(names)[:MAX_BRANDS], "problem": None, "error": None, "out": None}
     try:
-        context["f"] = f = read_filters(request.query_params, request.cookies, default_range="30d",
+        context["f"] = f = read_filters(request.query_params, request.cookies, default_range="90d",
                                         extra=("interval", "brands"))
         context["chosen"] = chosen = split_list([f.extra.get("brands", "")])[:MAX_BRANDS] or context["chosen"]
-        interval = f.extra.get("interval", "day")
+        interval = f.extra.get("interval", "week")
         context["problem"] = f.problem()
         if context["problem"] is None and chosen:
             out = compare_brands(index, config, f.scope(state, sentiment=False), f.zone, brands=chosen,
