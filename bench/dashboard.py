@@ -51,6 +51,9 @@ PAGES: list[tuple[str, str, dict[str, str]]] = [
     ("trends: all brands, 30 days by day", "/trends", period(30)),
     ("trends: brand, 90 days, Europe/Berlin", "/trends", {"brand": "acme", "tz": "Europe/Berlin", **period(90)}),
     ("trends: 7 days by hour", "/trends", {"interval": "hour", **period(7)}),
+    ("compare: 3 brands, 30 days by day", "/compare", {"interval": "day", **period(30)}),
+    ("compare: 3 brands, 90 days by week", "/compare", {"interval": "week", **period(90)}),
+    ("themes: brand, 7 days vs the week before", "/themes", {"brand": "acme", **period(7)}),
     ("sources", "/sources", {}),
 ]
 

@@ -25,6 +25,8 @@ def asset_version() -> str:
 def install(app: FastAPI) -> None:
     """Add the pages, /static and the security headers to the API's app."""
     ENV.globals["asset_version"] = asset_version()
+    for name in ENV.list_templates(extensions=["html"]):  # compiled now, not on someone's first page
+        ENV.get_template(name)
     app.state.sign_in_throttle = auth.Throttle()
     for module in (auth, mentions, saved, trends, compare, themes, sources):
         app.include_router(module.router)
