@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -29,6 +30,16 @@ def build(path: Path, mentions: Iterable[Mention], n: int, *, batch: int = 20_00
     index.close()
     elapsed = time.perf_counter() - started
     print(f"built {done:,} mentions in {elapsed:.1f} s: {done / elapsed:,.0f} mentions/s", flush=True)
+
+
+def ready_index(path: Path, mentions: Callable[[int], Iterable[Mention]], n: int, *, reuse: bool,
+                batch: int = 20_000) -> EmbeddedIndex:
+    """The read-only index at ``path``: reused when asked and present, else built from ``mentions(n)``."""
+    if not (reuse and path.is_dir()):
+        shutil.rmtree(path, ignore_errors=True)
+        print(f"building {n:,} mentions in {path}", flush=True)
+        build(path, mentions(n), n, batch=batch)
+    return EmbeddedIndex(path, writable=False)
 
 
 def measure(name: str, runs: int, call: Callable[[random.Random], object], *, warm: int = 5) -> None:

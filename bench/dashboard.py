@@ -11,7 +11,6 @@ DOMContentLoaded), from the start of the navigation, in Debian's chromium driven
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
 import tempfile
@@ -26,7 +25,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).res
 
 import httpx  # noqa: E402
 from analytics_data import BATCH, BRANDS, END, mentions  # noqa: E402
-from benchlib import build  # noqa: E402
+from benchlib import ready_index  # noqa: E402
 
 from cli.serve import api_server  # noqa: E402
 from earful.config import parse_config  # noqa: E402
@@ -132,11 +131,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     path = args.dir / f"n{args.n}"
-    if not (args.reuse and path.is_dir()):
-        shutil.rmtree(path, ignore_errors=True)
-        print(f"building {args.n:,} mentions in {path}")
-        build(path, mentions(args.n), args.n, batch=BATCH)
-    index = EmbeddedIndex(path, writable=False)
+    index = ready_index(path, mentions, args.n, reuse=args.reuse, batch=BATCH)
     with tempfile.TemporaryDirectory() as data_dir:
         server, thread = serve(index, Path(data_dir), args.port)
         base = f"http://127.0.0.1:{args.port}"

@@ -71,6 +71,12 @@ def _hours(rng: random.Random, day: int) -> float:
     return round(day * 24 - rng.triangular(8, 23, 19), 1)
 
 
+def _item(rng: random.Random, key: str, feed: str, day: int, brand: str, sentiment: Sentiment,
+          text: tuple[str, str]) -> Item:
+    return Item(key=key, lang=key.split("-")[0], feeds=(feed,), author=rng.choice(AUTHORS), hours_ago=_hours(rng, day),
+                brands=frozenset({brand}), sentiment=sentiment, topic=TOPICS[sentiment], title=text[0], body=text[1])
+
+
 def _english(rng: random.Random) -> list[Item]:
     items: list[Item] = []
     seen: set[tuple[str, str]] = set()
@@ -85,9 +91,7 @@ def _english(rng: random.Random) -> list[Item]:
                 if text in seen:
                     continue
                 seen.add(text)
-                items.append(Item(key=f"en-h{len(items) + 1:03d}", lang="en", feeds=("forum",),
-                                  author=rng.choice(AUTHORS), hours_ago=_hours(rng, day), brands=frozenset({brand}),
-                                  sentiment=sentiment, topic=TOPICS[sentiment], title=text[0], body=text[1]))
+                items.append(_item(rng, f"en-h{len(items) + 1:03d}", "forum", day, brand, sentiment, text))
     return items
 
 
@@ -96,10 +100,9 @@ def _native(rng: random.Random) -> list[Item]:
     for lang, (names, sentences) in NATIVE.items():
         for n, (brand, sentence) in enumerate((b, s) for b in sorted(names) for s in sentences):
             sentiment, title, body = sentence
-            items.append(Item(key=f"{lang}-h{n + 1:03d}", lang=lang, feeds=("world",), author=rng.choice(AUTHORS),
-                              hours_ago=_hours(rng, rng.randint(FIRST_DAY, LAST_DAY)), brands=frozenset({brand}),
-                              sentiment=sentiment, topic=TOPICS[sentiment],  # type: ignore[arg-type]
-                              title=title.format(b=names[brand]), body=body.format(b=names[brand])))
+            text = (title.format(b=names[brand]), body.format(b=names[brand]))
+            day = rng.randint(FIRST_DAY, LAST_DAY)
+            items.append(_item(rng, f"{lang}-h{n + 1:03d}", "world", day, brand, sentiment, text))  # type: ignore[arg-type]
     return items
 
 
