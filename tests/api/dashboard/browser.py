@@ -112,3 +112,30 @@ class Watched:
             # caret="initial": hiding the caret injects a style element, which the CSP rightly refuses
             self.page.screenshot(path=str(screenshot_dir() / f"{name}-{label}.png"), full_page=True, caret="initial")
         self.page.set_viewport_size(LAPTOP)
+
+
+# Text whose colour is too close to its background (WCAG 2 contrast: 4.5:1, 3:1 for large or bold 18.7 px).
+CONTRAST_JS = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const v = c.slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const background = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+                             if (c.length === 3 || c[3] > 0.5) return c; } return [255, 255, 255]; };
+  const bad = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const style = getComputedStyle(el);
+    if (!own || style.visibility === 'hidden' || el.closest('[aria-hidden=true], .visually-hidden, .stars')) continue;
+    if (!el.getClientRects().length) continue;
+    const [a, b] = [lum(rgb(style.color)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    const large = size >= 24 || (bold && size >= 18.66);
+    if (ratio < (large ? 3 : 4.5)) bad.push(`${el.tagName.toLowerCase()}.${el.className}: ${ratio.toFixed(2)} "${el.textContent.trim().slice(0, 30)}"`);
+  }
+  return bad;
+}"""
+
+
+def low_contrast(page: Any) -> list[str]:
+    return page.evaluate(CONTRAST_JS)  # type: ignore[no-any-return]

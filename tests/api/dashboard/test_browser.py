@@ -14,7 +14,7 @@ import pytest
 
 from api.main import create_app
 
-from .browser import LiveServer, Watched, chromium_context
+from .browser import LiveServer, Watched, chromium_context, low_contrast
 from .conftest import KEY, make_settings
 
 
@@ -201,6 +201,18 @@ def test_themes_open_their_mentions_and_trends_break_down(watched: Watched, live
     page.locator("#trend-chart[data-drawn] canvas").wait_for()
     assert {"English", "Arabic", "other"} <= set(page.inner_text(".legend").split())  # top 5 languages, the rest
     watched.shoot("trends-by-language")
+
+
+def test_text_contrast_on_every_page(watched: Watched, live: LiveServer) -> None:
+    page = watched.page
+    sign_in(watched, live)
+    for path in ("/mentions?q=outage", "/mentions?q=refund%20AND", "/trends", "/compare", "/themes", "/sources"):
+        page.goto(live.url + path)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert low_contrast(page) == [], path
+    page.context.clear_cookies()
+    page.goto(live.url + "/sign-in")
+    assert low_contrast(page) == []
 
 
 def test_screenshots_were_written() -> None:
