@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.dashboard import auth, compare, mentions, saved, sources, themes, trends
@@ -38,3 +38,7 @@ def install(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
         return RedirectResponse("/mentions", status_code=307)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:  # browsers ask for it on pages that name none (/docs, a JSON response)
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")

@@ -10,7 +10,7 @@ from collections import deque
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.dashboard.web import AnyViewerDep, PageError, form_fields, render, set_session_cookie
+from api.dashboard.web import AnyViewerDep, PageError, form_fields, render, safe_next, set_session_cookie
 from api.deps import SessionsDep
 from api.session import COOKIE
 
@@ -39,13 +39,6 @@ class Throttle:
             if len(self._failures) > 10_000:
                 self._failures.clear()
             self._failures.setdefault(client, deque()).append(time.monotonic())
-
-
-def safe_next(value: str | None) -> str:
-    """Only a path on this site: never another host (an open redirect)."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return "/"
-    return value
 
 
 @router.get("/sign-in", response_class=HTMLResponse)

@@ -75,11 +75,26 @@ ViewerDep = Annotated[Viewer, Depends(signed_in_viewer)]
 AnyViewerDep = Annotated[Viewer, Depends(viewer)]
 
 
+def safe_next(value: str | None) -> str:
+    """Only a path on this site: never another host (an open redirect)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
 def sign_in_redirect(request: Request, exc: SignInRequired) -> Response:
-    """To the sign-in page, coming back here afterwards; htmx requests are told to navigate there."""
+    """To the sign-in page, coming back here afterwards; htmx requests are told to navigate there.
+
+    A link followed from another site (an alert email in a webmail) arrives without the SameSite=Strict
+    cookie even when the person is signed in: such a request gets a page that reloads the same address from
+    this site, which carries the cookie (and, without a session, then goes on to the sign-in page).
+    """
     location = f"/sign-in?next={quote(exc.next_url, safe='')}"
     if request.headers.get("hx-request"):
         return Response(status_code=200, headers={"HX-Redirect": location})
+    if request.headers.get("sec-fetch-site") == "cross-site" and request.method == "GET":
+        html = ENV.get_template("reload.html").render(target=safe_next(exc.next_url))
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
     return Response(status_code=status.HTTP_303_SEE_OTHER, headers={"Location": location})
 
 

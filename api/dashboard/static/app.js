@@ -54,7 +54,7 @@
     var series = [{}].concat(layers.map(function (l) {
       return opts.bars
         ? { label: l.name, fill: l.color, stroke: l.color, width: 0, paths: uPlot.paths.bars({ size: [0.85, 64] }), points: { show: false } }
-        : { label: l.name, stroke: l.color, width: 2, points: { show: false } };
+        : { label: l.name, stroke: l.color, width: l.width || 2, dash: l.dash, points: { show: false } };
     }));
     var readout = el.parentNode.querySelector(".chart-readout");
     var u = new uPlot({
@@ -64,6 +64,7 @@
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       scales: { x: opts.bars ? { time: true, range: padded(data.x) } : { time: true }, y: { range: function (u, min, max) { return opts.yRange || [0, Math.max(1, Math.ceil(max * 1.08))]; } } },
       series: series,
+      bands: opts.bands,
       axes: [{ stroke: "#374151", grid: { stroke: "#eef0f3" } },
              { stroke: "#374151", grid: { stroke: "#eef0f3" }, size: 52, values: opts.axisValues }],
       hooks: { setCursor: [function (u) { if (readout) { readout.textContent = opts.describe(u.cursor.idx); } }] }
@@ -112,23 +113,22 @@
     });
   }
 
+  /* Observed against the expected band: the band filled between its low and high edges. */
   function bandChart(el, data) {
     var layers = [
-      { name: "expected low", color: "#94a3b8", values: data.low },
-      { name: "expected high", color: "#94a3b8", values: data.high },
-      { name: "expected", color: "#64748b", values: data.expected },
-      { name: "observed", color: "#c62828", values: data.observed }
+      { name: "expected low", color: "#94a3b8", values: data.low, dash: [4, 4] },
+      { name: "expected high", color: "#94a3b8", values: data.high, dash: [4, 4] },
+      { name: "expected", color: "#475569", values: data.expected, dash: [8, 4] },
+      { name: "observed", color: "#c62828", values: data.observed, width: 3 }
     ];
-    var u = plot(el, data, layers, {
-      links: data.links,
+    plot(el, data, layers, {
+      links: data.links, bands: [{ series: [2, 1], fill: "rgba(100, 116, 139, 0.18)" }],
       describe: function (i) {
         if (i === null || i === undefined) { return ""; }
         return data.labels[i] + ": observed " + data.observed[i] + ", expected " + data.expected[i] +
           " (band " + data.low[i] + "–" + data.high[i] + ")";
       }
     });
-    u.setSeries(1, { stroke: "#94a3b8" });
-    return u;
   }
 
   var CHARTS = { trend: trendChart, lines: lineChart, band: bandChart };

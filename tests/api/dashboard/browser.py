@@ -88,14 +88,14 @@ class Watched:
 
     def __init__(self, page: Any, origin: str) -> None:
         self.page = page
-        self.origin = origin
+        self.origins = [origin]  # where requests may go
         self.problems: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: self.problems.append(f"exception: {e}"))
         page.on("request", self._request)
 
     def _request(self, request: Any) -> None:
-        if not request.url.startswith((self.origin + "/", "data:", "blob:")):
+        if not request.url.startswith(tuple(o + "/" for o in self.origins) + ("data:", "blob:")):
             self.problems.append(f"remote request: {request.url}")
 
     def expect_problem(self, fragment: str) -> None:

@@ -142,6 +142,18 @@ def test_without_a_session_the_sign_in_page_and_a_forged_csrf_token_is_refused(w
     assert page.locator("h1").inner_text() == "Mentions"  # still signed in
 
 
+def test_a_link_from_another_site_opens_the_page_signed_in(watched: Watched, live: LiveServer) -> None:
+    page = watched.page
+    sign_in(watched, live)
+    other_site = live.url.replace("127.0.0.1", "localhost")  # another site for the browser: no Strict cookie
+    watched.origins.append(other_site)
+    page.goto(other_site + "/sign-in")
+    page.evaluate(f"location.href = '{live.url}/trends?brand=acme'")
+    page.wait_for_url(f"{live.url}/trends?brand=acme")
+    page.locator("h1").wait_for()
+    assert page.locator("h1").inner_text() == "Trends" and page.locator("text=Sign out").is_visible()
+
+
 def test_no_page_includes_a_remote_url(watched: Watched, live: LiveServer) -> None:
     page = watched.page
     sign_in(watched, live)

@@ -260,3 +260,10 @@ def test_save_this_search_then_open_it_again(keyed_client: TestClient) -> None:
     assert opened.status_code == 303 and opened.headers["location"] == "/mentions?q=outage&brand=acme&range=7d"
     assert 'href="/mentions?saved=acme-outage"' in keyed_client.get("/mentions").text
     assert "No saved search is named" in keyed_client.get("/mentions?saved=nope").text
+
+
+def test_a_link_from_another_site_reloads_itself_to_carry_the_strict_cookie(keyed_client: TestClient) -> None:
+    cross = {"Sec-Fetch-Site": "cross-site"}
+    bounce = keyed_client.get("/trends?brand=acme", headers=cross)
+    assert bounce.status_code == 200 and '<meta http-equiv="refresh" content="0; url=/trends?brand=acme">' in bounce.text
+    assert keyed_client.get("/trends", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 303  # no loop
