@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from cli.demo import corpus_ar, corpus_en, corpus_es, corpus_fa, corpus_he, corpus_history, corpus_ru
+from cli.demo import (
+    corpus_ar,
+    corpus_en,
+    corpus_es,
+    corpus_fa,
+    corpus_he,
+    corpus_history,
+    corpus_live,
+    corpus_ru,
+)
 from cli.demo.model import BRAND_IDS, FEEDS, Item
 
 BRAND_NAMES: dict[str, str] = {
@@ -26,9 +35,13 @@ CORPUS: tuple[Item, ...] = tuple(
 )
 
 
-def items_for_feed(feed: str) -> list[Item]:
+# Acme Mobile down again: posts that appear only once the demo has collected the history.
+LIVE: tuple[Item, ...] = tuple(corpus_live.ITEMS)
+
+
+def items_for_feed(feed: str, items: tuple[Item, ...] = CORPUS) -> list[Item]:
     """Items a feed carries, newest first."""
-    return sorted((i for i in CORPUS if feed in i.feeds), key=lambda i: i.hours_ago)
+    return sorted((i for i in items if feed in i.feeds), key=lambda i: i.hours_ago)
 
 
 def spike_items() -> list[Item]:
