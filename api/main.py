@@ -14,6 +14,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import dashboard
 from api.deps import require_api_key
+from api.headers import add_headers
+from api.problems import API_RESPONSES, RETRY_AFTER_SECONDS, drop_validation_responses
 from api.routes import compare, export, health, mentions, ratings, searches, sources, themes, top, trends
 from api.session import Sessions
 from earful import __version__
@@ -40,7 +42,8 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     """The OpenAPI schema, with the source filter's values taken from the source-type registry."""
     def schema() -> dict[str, Any]:
         if app.openapi_schema is None:
-            spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            spec = drop_validation_responses(get_openapi(title=app.title, version=app.version,
+                                                         description=app.description, routes=app.routes))
             kinds = f"source type ({', '.join(source_types())}) or source name"
             for path in spec.get("paths", {}).values():
                 for parameter in path.get("get", {}).get("parameters", []):
@@ -71,12 +74,10 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     app.state.services = services
     app.state.sessions = Sessions(settings.api_keys, int(settings.session_hours * 3600))
     secured = [Depends(require_api_key)]
-    app.include_router(mentions.router, prefix="/api/v1", dependencies=secured)
-    app.include_router(trends.router, prefix="/api/v1", dependencies=secured)
-    app.include_router(sources.router, prefix="/api/v1", dependencies=secured)
-    for resource in (compare, top, themes, ratings, export, searches):
-        app.include_router(resource.router, prefix="/api/v1", dependencies=secured)
+    for resource in (mentions, trends, sources, compare, top, themes, ratings, export, searches):
+        app.include_router(resource.router, prefix="/api/v1", dependencies=secured, responses=API_RESPONSES)
     app.include_router(health.router)
+    app.middleware("http")(add_headers)
     dashboard.install(app)
     if settings.trusted_proxies:  # only then are X-Forwarded-Proto (Secure cookies) and -For believed
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
@@ -94,6 +95,6 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     async def unavailable(_: Request, exc: IndexUnavailable) -> JSONResponse:
         logger.error("index unavailable: %s", exc)
         return JSONResponse(status_code=503, content={"detail": f"the index is unavailable: {exc}"},
-                            headers={"Retry-After": "10"})
+                            headers={"Retry-After": RETRY_AFTER_SECONDS})
 
     return app

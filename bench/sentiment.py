@@ -1,4 +1,5 @@
-"""Sentiment scorer throughput: texts/s per scorer on one core and on all cores.
+"""Sentiment scorer throughput: texts/s per scorer on one core and on all cores, and refined
+mentions/s on real feed articles (1–10 KB) and on short posts.
 
 Each measurement runs in a fresh process (the embedding engine reads OMP_NUM_THREADS when it
 loads). "all cores" is, for the e5 scorer, one process whose engine spreads each batch over
@@ -8,6 +9,11 @@ the GIL); for the pure-Python lexicons it is one process per core.
     .venv/bin/python bench/sentiment.py                       # 256 texts of the shared labelled data
     .venv/bin/python bench/sentiment.py --n 1024 --scorers e5
     .venv/bin/python bench/sentiment.py --languages         # language detection accuracy and speed
+    .venv/bin/python bench/sentiment.py --mentions          # refined mentions/s, long articles and short posts
+
+`--mentions` scores as the refiner does: the real feed entries of ../shared/data/feeds-real whose
+title and text are 1–10 KB, each toward a brand (its most frequent capitalised name, standing
+in for a brand rule), with the configured scorers on all cores; and short labelled posts whole.
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
@@ -104,7 +112,67 @@ def languages() -> None:
         print(f"{name:<22} {sum(hits) / len(hits):8.3f} {sum(no_hi) / len(no_hi):7.3f} {rate:8.0f}")
 
 
+FEEDS = ROOT.parent / "shared" / "data" / "feeds-real"
+_NAME = re.compile(r"\b[A-Z][a-zA-Z]{3,}\b")
+_COMMON = {"This", "That", "With", "From", "When", "What", "They", "There", "These", "Their", "After", "About",
+           "Also", "Here", "Then", "However", "While", "Some", "More", "Most", "Read", "Continue", "January",
+           "February", "March", "April", "June", "July", "August", "September", "October", "November",
+           "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+
+def feed_articles() -> list[tuple[str, str, str]]:
+    """(lang hint or "en", title + text, brand word) of the real feed entries of 1–10 KB."""
+    from crawlers.feeds import parse_feed
+    from earful.config import FeedSource
+
+    source = FeedSource(name="bench", type="feed", url="http://127.0.0.1/feed")  # type: ignore[arg-type]
+    articles = []
+    for path in sorted(FEEDS.glob("*/*")):
+        if path.suffix in (".md", ".tsv"):
+            continue
+        for mention in parse_feed(path.read_bytes(), source).mentions:
+            text = f"{mention.title}\n{mention.text}"
+            names = Counter(w for w in _NAME.findall(text) if w not in _COMMON)
+            if 1_000 <= len(text) <= 10_000 and names:
+                articles.append(((mention.lang_hint or "en")[:2], text, names.most_common(1)[0][0]))
+    return articles
+
+
+def mentions_rate(kind: str, n: int) -> dict[str, float]:
+    """Refined mentions/s with the configured scorers (the engine on every core)."""
+    from earful.settings import Settings
+    from workers.sentiment import router_from_settings
+    from workers.sentiment.scorers import TargetRequest
+    from workers.sentiment.targets import from_text
+
+    router = router_from_settings(Settings())
+    if kind == "long":
+        articles = feed_articles()
+        items = [(lang, TargetRequest(text, [from_text(brand)], article=True))
+                 for lang, text, brand in (articles * (n // len(articles) + 1))[:n]]
+        chars = sum(len(request.text) for _, request in items) / len(items)
+
+        def run() -> None:
+            router.score_targets(items)
+    else:
+        texts = sample_texts(n)
+        chars = sum(len(t) for t in texts) / len(texts)
+
+        def run() -> None:
+            router.score([("en", t) for t in texts])
+    run()  # warm-up: loads the model
+    best = 0.0
+    for _ in range(3):
+        started = time.perf_counter()
+        run()
+        best = max(best, n / (time.perf_counter() - started))
+    return {"rate": best, "chars": chars}
+
+
 def child(args: argparse.Namespace) -> None:
+    if args.mentions_kind:
+        print(json.dumps(mentions_rate(args.mentions_kind, args.n)))
+        return
     texts = sample_texts(args.n)
     print(json.dumps({"rate": measure(args.scorers, texts, args.mode, args.cores)}))
 
@@ -122,7 +190,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=256, help="texts per measurement")
     parser.add_argument("--scorers", default="textblob,vader,e5,e5-social")
     parser.add_argument("--languages", action="store_true", help="measure language detection instead")
+    parser.add_argument("--mentions", action="store_true", help="refined mentions/s, long and short")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--mentions-kind", default="", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="single", help=argparse.SUPPRESS)
     parser.add_argument("--cores", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -131,6 +201,14 @@ def main() -> None:
         return
     if args.languages:
         languages()
+        return
+    if args.mentions:
+        for kind in ("long", "short"):
+            out = subprocess.run([sys.executable, __file__, "--child", "--mentions-kind", kind, "--n", str(args.n)],
+                                 capture_output=True, text=True, check=True)
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            what = "feed articles 1-10 KB, toward a brand" if kind == "long" else "short posts, whole"
+            print(f"{kind:<6} {result['rate']:7.1f} mentions/s  ({what}; mean {result['chars']:.0f} chars)")
         return
     cores = os.cpu_count() or 1
     print(f"{args.n} texts, {cores} cores; texts/s", file=sys.stderr)

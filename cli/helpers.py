@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 from pydantic import ValidationError
 
-from earful.errors import ConfigError
+from earful.errors import ConfigError, EarfulError
 from earful.settings import Settings
 
 
@@ -20,6 +26,51 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"EARFUL_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
-                             for err in exc.errors())
-        raise ConfigError(f"invalid environment: {problems}") from None
+        raise ConfigError(settings_problems(exc)) from None
+
+
+def settings_problems(exc: ValidationError) -> str:
+    """One line per bad variable: its name, what is wrong, and the value given."""
+    lines = ["invalid environment:"]
+    for err in exc.errors():
+        name = f"EARFUL_{str(err['loc'][0]).upper()}" if err["loc"] else "settings"
+        given = err.get("input")
+        shown = f" (got {str(given)[:60]!r})" if isinstance(given, (str, int, float)) else ""
+        lines.append(f"  {name}: {err['msg'].removeprefix('Value error, ')}{shown}")
+    return "\n".join(lines)
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
+    """While inside, SIGINT and SIGTERM set ``stop`` (work under way ends early) instead of raising."""
+    def handle(signum: int, frame: FrameType | None) -> None:
+        say(f"{signal.Signals(signum).name} received: stopping …")
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def reported(command: Callable[[], int]) -> int:
+    """Run ``command``; Earful's errors (and missing files) become one line and an exit code, never a traceback."""
+    try:
+        return int(command())
+    except ConfigError as exc:
+        say(f"config error: {exc}")
+        return 2
+    except EarfulError as exc:
+        say(f"error: {exc}")
+        return 1
+    except OSError as exc:  # a file or directory Earful needs: say which
+        say(f"error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
+        return 1

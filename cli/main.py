@@ -6,11 +6,11 @@ import argparse
 import importlib
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 
-from cli.helpers import load_settings, say
+from cli.helpers import configure_logging, load_settings, reported, say, stop_on_signals
 from earful import __version__
-from earful.errors import ConfigError, EarfulError
 
 logger = logging.getLogger("earful")
 
@@ -45,6 +45,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     runtime = open_runtime(settings)
+    stop = threading.Event()
     try:
         sources = [s for s in runtime.config.sources if s.enabled]
         if not sources:
@@ -52,8 +53,16 @@ def cmd_collect(args: argparse.Namespace) -> int:
                 "(see README, Configuration)")
             return 1
         say(f"collecting {len(sources)} sources into {settings.data_dir} …")
-        stats = collect_all(runtime, sources, say)
+        with stop_on_signals(stop):
+            stats = collect_all(runtime, sources, say, stop=stop)
         say(f"done: {stats.summary()}")
+        if stop.is_set():
+            say("stopped before every source was collected; the rest are collected by the next run")
+            return 130
+        if stats.spooled or stats.errors.get("processing"):
+            say(f"error: could not store every mention ({stats.failure or 'see the log above'}); "
+                f"{len(runtime.spool)} batches are kept in {runtime.spool.directory} and stored by the next run")
+            return 1
         refiner = open_refiner(settings, lambda: runtime.index)
         if refiner is not None:
             refiner.run_once(say)
@@ -80,12 +89,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
     host, port = args.host or settings.host, args.port or settings.port
     check_bind(host, settings, args.insecure)
-    ctx = RoleContext("run", settings, args)
-    if not ctx.runtime.config.sources:
+    settings.ensure_data_dir()
+    sources = settings.app_config.sources  # validated here, before any process starts
+    if not sources:
         say("warning: no sources configured (EARFUL_CONFIG); serving what is already indexed")
-    say(f"collecting {len(ctx.runtime.config.sources)} sources on schedule; "
-        f"API on http://{host}:{port} (OpenAPI: /docs)")
-    return run_role(ctx)
+    say(f"collecting {len(sources)} sources on schedule; API on http://{host}:{port} (OpenAPI: /docs)")
+    return run_role(RoleContext("run", settings, args))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -154,17 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(args.verbose)
     try:
-        return int(args.func(args))
-    except ConfigError as exc:
-        say(f"config error: {exc}")
-        return 2
-    except EarfulError as exc:
-        say(f"error: {exc}")
-        return 1
+        return reported(lambda: args.func(args))
     except KeyboardInterrupt:
         say("stopped")
         return 130

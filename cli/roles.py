@@ -1,19 +1,25 @@
 """Which services each process role runs: the one table ``earful run|serve|scheduler|worker`` start from.
 
-| role        | services                 | what the process does                                  |
-|-------------|--------------------------|--------------------------------------------------------|
-| `run`       | scheduler, refiner, api  | collects on schedule, refines sentiment, serves the API |
-| `serve`     | api                      | serves the API over the index                          |
-| `scheduler` | scheduler                | collects on schedule (batches go to Redis with RQ)     |
-| `worker`    | rq-worker, refiner       | processes queued batches, refines sentiment            |
+| role        | services                              | what the process does                                  |
+|-------------|---------------------------------------|--------------------------------------------------------|
+| `run`       | [collect: scheduler, refiner], api    | serves the API; a child process collects on schedule and refines sentiment |
+| `serve`     | api                                   | serves the API over the index                          |
+| `scheduler` | scheduler                             | collects on schedule (batches go to Redis with RQ)     |
+| `worker`    | rq-worker, rq-upkeep, refiner         | processes queued batches (retries, jobs of dead workers), refines sentiment |
 
-A service that does not apply (no slow sentiment scorer configured, a burst worker) is left out.
-Further background work (alert evaluation, digests, deliveries) is one more service name here.
+A ``Group`` runs in a child process of its own, supervised by the role's process (restarted when
+it dies, stopped with it, never outliving it): work that holds the GIL (collecting, processing)
+stays out of the API's way there, and the API reads the index the child writes. A service that
+does not apply (no slow sentiment scorer configured, a burst worker) is left out. Further
+background work (alert evaluation, digests, deliveries) is one more service name here, in a
+group or beside it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,28 +30,63 @@ from cli.serve import ApiService, api_server
 from earful.settings import Settings
 from earful.state import StateStore, open_state
 from search.base import IndexBackend
-from workers.services import Service, ServiceHealth, Supervisor
+from workers.services import ChildGroup, Service, ServiceHealth, Supervisor
 
 if TYPE_CHECKING:
     from workers.runtime import Runtime
 
-ROLES: dict[str, tuple[str, ...]] = {
-    "run": ("scheduler", "refiner", "api"),
+@dataclass(frozen=True)
+class Group:
+    """Services that run together in a child process of the role's process (``nice``: its CPU priority
+    below the parent's, so background work yields to the parent when both want a core)."""
+
+    name: str
+    services: tuple[str, ...]
+    nice: int = 0
+
+
+ROLES: dict[str, tuple[str | Group, ...]] = {
+    "run": (Group("collect", ("scheduler", "refiner"), nice=10), "api"),
     "serve": ("api",),
     "scheduler": ("scheduler",),
-    "worker": ("rq-worker", "refiner"),
+    "worker": ("rq-worker", "rq-upkeep", "refiner"),
 }
+
+
+def group_of(role: str, name: str) -> Group:
+    found = [entry for entry in ROLES[role] if isinstance(entry, Group) and entry.name == name]
+    if not found:
+        raise KeyError(f"role {role} has no group {name!r}")
+    return found[0]
+
+
+def all_services(role: str) -> list[str]:
+    """Every service of the role, in groups or not, in the table's order."""
+    return [name for entry in ROLES[role] for name in (entry.services if isinstance(entry, Group) else (entry,))]
 
 
 @dataclass
 class RoleContext:
-    """What a role's services are built from: settings, command-line options, shared resources."""
+    """What a role's services are built from: settings, command-line options, shared resources.
+
+    ``group``: this process is the child that runs that group of the role.
+    """
 
     role: str
     settings: Settings
     options: argparse.Namespace
     resources: dict[str, Any] = field(default_factory=dict)  # opened by the factories, closed at the end
     supervisor: Supervisor | None = None
+    group: str | None = None
+
+    @property
+    def entries(self) -> tuple[str | Group, ...]:
+        """What this process runs: the group's services in its child, else the role's top level."""
+        return group_of(self.role, self.group).services if self.group else ROLES[self.role]
+
+    def runs(self, service: str) -> bool:
+        """Whether ``service`` runs in this very process."""
+        return service in self.entries
 
     @cached_property
     def runtime(self) -> Runtime:
@@ -82,7 +123,7 @@ def _refiner(ctx: RoleContext) -> Service | None:
     from workers.refine.service import RefinerService
     from workers.rq_worker import worker_refiner
 
-    if "rq-worker" in ROLES[ctx.role]:  # the worker refines into the index its jobs write
+    if ctx.runs("rq-worker"):  # the worker refines into the index its jobs write
         refiner = None if ctx.options.burst else worker_refiner(ctx.settings, say)
         if refiner is not None:
             say("refining sentiment in the background (queue in Redis)")
@@ -92,16 +133,21 @@ def _refiner(ctx: RoleContext) -> Service | None:
 
 
 def _api(ctx: RoleContext) -> Service | None:
+    from earful.secrets import cursor_secret
+
     host, port = ctx.options.host or ctx.settings.host, ctx.options.port or ctx.settings.port
-    if "scheduler" in ROLES[ctx.role]:  # the collector's own index, config and state
+    cursor_secret(ctx.settings)  # created (or found unusable) now, not by the first request that pages
+    if ctx.runs("scheduler"):  # the collector's own index, config and state
         index: IndexBackend = ctx.runtime.index
         server = api_server(ctx.settings, index, host, port, config=ctx.runtime.config, state=ctx.runtime.state,
                             services=ctx.services_health)
     else:
-        from search.factory import open_index
+        from search.factory import open_index, prepare_index
 
+        if any(isinstance(e, Group) and "scheduler" in e.services for e in ctx.entries):
+            prepare_index(ctx.settings)  # the collecting child writes it; the API must find one at once
         index = ctx.resources["index"] = open_index(ctx.settings, writable=False)
-        server = api_server(ctx.settings, index, host, port, services=ctx.services_health)
+        server = api_server(ctx.settings, index, host, port, state=ctx.state, services=ctx.services_health)
     return ApiService(server, f"http://{host}:{port}")
 
 
@@ -112,26 +158,50 @@ def _rq_worker(ctx: RoleContext) -> Service | None:
                            burst=ctx.options.burst, verbose=ctx.options.verbose, progress=say)
 
 
+def _rq_upkeep(ctx: RoleContext) -> Service | None:
+    from workers.rq_upkeep import RQUpkeepService
+
+    return RQUpkeepService(ctx.resources["redis"], ctx.options.queues or ctx.settings.worker_queues, state=ctx.state)
+
+
 SERVICES: dict[str, Callable[[RoleContext], Service | None]] = {
     "scheduler": _scheduler,
     "refiner": _refiner,
     "api": _api,
     "rq-worker": _rq_worker,
+    "rq-upkeep": _rq_upkeep,
 }
 
 
+def _group(ctx: RoleContext, group: Group) -> Service:
+    """The group as one service of the parent: a child process running ``python -m cli.child``."""
+    spec = {"role": ctx.role, "group": group.name, "options": vars(ctx.options), "verbose": _verbose(ctx)}
+    command = [sys.executable, "-m", "cli.child", json.dumps(spec, default=str)]
+    return ChildGroup(group.name, group.services, command, nice=group.nice)
+
+
+def _verbose(ctx: RoleContext) -> bool:
+    return bool(getattr(ctx.options, "verbose", False))
+
+
 def build_services(ctx: RoleContext) -> list[Service]:
-    """The role's services, in the table's order, without those that do not apply."""
-    built = (SERVICES[name](ctx) for name in ROLES[ctx.role])
+    """This process's services, in the table's order, without those that do not apply."""
+    built = (_group(ctx, entry) if isinstance(entry, Group) else SERVICES[entry](ctx) for entry in ctx.entries)
     return [service for service in built if service is not None]
 
 
-def run_role(ctx: RoleContext) -> int:
-    """Build the role's services, run them until a signal or until one ends, then close everything."""
+def run_role(ctx: RoleContext, *, health_fd: int | None = None) -> int:
+    """Build the role's services, run them until a signal or until one ends, then close everything.
+
+    ``health_fd`` (a group's child): report health to the parent there instead of the state store.
+    """
     try:
         services = build_services(ctx)
-        ctx.supervisor = Supervisor(ctx.role, services, state=ctx.state)
-        say(f"{ctx.role}: running {', '.join(s.name for s in services)}; Ctrl-C or SIGTERM stops")
+        label = f"{ctx.role}/{ctx.group}" if ctx.group else ctx.role
+        state = None if health_fd is not None else ctx.state
+        ctx.supervisor = Supervisor(label, services, state=state, health_fd=health_fd)
+        names = ", ".join(h.name for s in services for h in s.healths())
+        say(f"{label}: running {names}; Ctrl-C or SIGTERM stops")
         return ctx.supervisor.run()
     finally:
         ctx.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -37,7 +38,13 @@ S = TypeVar("S")
 
 
 class Collector(ABC, Generic[S]):
-    """Collects one kind of source. Built from settings; holds no per-source state itself."""
+    """Collects one kind of source. Built from settings; holds no per-source state itself.
+
+    ``stop`` is set when the process stops: a collector should give up what it is fetching
+    (raise ``SourceError(kind="cancelled")``) rather than finish.
+    """
+
+    stop: threading.Event | None = None
 
     def __init__(self, settings: Settings | None = None, config: AppConfig | None = None) -> None:
         self.settings = settings if settings is not None else Settings()

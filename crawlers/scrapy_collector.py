@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections import deque
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
@@ -26,6 +27,7 @@ from crawlers.crawl_job import CrawlJob, load_seen, remember, scrapy_overrides
 from crawlers.pages.source import PageSource
 from earful.errors import SourceError
 from earful.models import RawMention
+from earful.processes import end_with_parent
 from earful.state import StateStore
 
 logger = logging.getLogger(__name__)
@@ -79,7 +81,7 @@ class ScrapyCollector(Collector[S], Generic[S]):
         env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawlers.settings", "PYTHONUNBUFFERED": "1"}
         try:
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                                       text=True, encoding="utf-8", errors="replace")
+                                       text=True, encoding="utf-8", errors="replace", preexec_fn=end_with_parent)
         except OSError as exc:
             raise SourceError(f"could not start the {self.spider} crawl of {name} ({exc}); check that "
                               "Scrapy is installed in this environment", kind="crawl") from None
@@ -88,14 +90,33 @@ class ScrapyCollector(Collector[S], Generic[S]):
         reader = threading.Thread(target=_forward, args=(process.stderr, name, tail), daemon=True)
         reader.start()
         try:
-            code = process.wait(timeout=self.settings.crawl_timeout + 120)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            code = process.wait()
-            tail.append(f"killed after {self.settings.crawl_timeout + 120}s (crawl_timeout)")
-        reader.join(timeout=10)
-        process.stderr.close()
+            code = self._wait(process, tail)
+        finally:
+            reader.join(timeout=10)
+            process.stderr.close()
         return code, list(tail)
+
+    def _wait(self, process: subprocess.Popen[str], tail: deque[str]) -> int:
+        """The crawl's exit code; it is ended early when the process stops or the crawl overruns."""
+        limit = self.settings.crawl_timeout + 120
+        deadline = time.monotonic() + limit
+        while True:
+            try:
+                return process.wait(timeout=0.25)
+            except subprocess.TimeoutExpired:
+                pass
+            if self.stop is not None and self.stop.is_set():
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                raise SourceError(f"the {self.spider} crawl was stopped: Earful is stopping", kind="cancelled")
+            if time.monotonic() > deadline:
+                process.kill()
+                tail.append(f"killed after {limit}s (crawl_timeout)")
+                return process.wait()
 
 
 def _forward(stream: IO[str], name: str, tail: deque[str]) -> None:

@@ -42,11 +42,13 @@ FEED_EXPORT_ENCODING = "utf-8"
 # Scrapy's RetryMiddleware, swapped for one that backs off between attempts.
 # Scrapy's RobotsTxtMiddleware, swapped for one that checks every request waiting on robots.txt.
 DOWNLOADER_MIDDLEWARES = {
+    "crawlers.redirect_guard.RedirectGuardMiddleware": 50,  # before anything spends effort on the request
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawlers.middlewares.SharedRobotsTxtMiddleware": 100,
 }
+REDIRECT_MAX_TIMES = 5  # as for feeds
 RETRY_BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each time
 RETRY_BACKOFF_MAX = 30.0
 ITEM_PIPELINES = {"crawlers.pipelines.MentionPipeline": 300}

@@ -134,7 +134,11 @@ def load_config(path: Path | str) -> AppConfig:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"cannot read the file ({exc.strerror}); check EARFUL_CONFIG", file=file) from None
+        raise ConfigError(f"cannot read the file ({exc.strerror or exc}); check EARFUL_CONFIG", file=file) from None
+    except UnicodeDecodeError as exc:
+        line = Path(path).read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line}); save the file "
+                          "as UTF-8", file=file) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

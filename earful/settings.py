@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from earful import __version__
 from earful.config import AppConfig, load_config
+from earful.errors import ConfigError
 
 # The languages of the tweets the e5-social head was trained on; it is their default scorer.
 SOCIAL_HEAD_LANGUAGES = ("ar", "de", "en", "es", "fr", "hi", "it", "pt")
@@ -24,21 +26,25 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./earful-data")
     config: Path | None = None  # YAML with brands, sources (and later alert rules)
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # signs paging cursors; default: a random key generated into the data directory (cursor.key)
+    cursor_secret: SecretStr | None = Field(default=None, min_length=32)
 
-    host: str = "127.0.0.1"
-    port: int = 8000
+    host: str = Field(default="127.0.0.1", min_length=1)
+    port: int = Field(default=8000, ge=1, le=65535)
     session_hours: float = Field(default=168.0, gt=0)  # a dashboard sign-in lasts this long
     # reverse proxies whose X-Forwarded-Proto/-For are believed (IPs or "*"); none: the headers are ignored
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     user_agent: str = f"Earful/{__version__} (social listening; +https://github.com/earful/earful)"
-    fetch_timeout: float = 20.0  # seconds, connect and read
-    max_fetch_bytes: int = 10 * 1024 * 1024  # larger responses are refused (source error too_large)
-    fetch_workers: int = 4  # sources fetched in parallel
+    # seconds a fetch may wait for the server; a whole request (every redirect, headers and body) gets 3×
+    fetch_timeout: float = Field(default=20.0, gt=0, le=600, allow_inf_nan=False)
+    # larger responses, once decoded, are refused (source error too_large)
+    max_fetch_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=1 << 30)
+    fetch_workers: int = Field(default=4, ge=1, le=64)  # sources fetched in parallel
 
     # Scrapy crawls (reviews and web sources)
     crawl_concurrency_per_domain: int = Field(default=4, ge=1, le=64)  # parallel requests to one site
-    crawl_delay: float = Field(default=0.25, ge=0.0)  # seconds between requests to one site
+    crawl_delay: float = Field(default=0.25, ge=0.0, le=3600, allow_inf_nan=False)  # seconds between requests to one site
     crawl_autothrottle: bool = True  # slow down further when the site answers slowly
     crawl_retries: int = Field(default=3, ge=0, le=10)  # retries of 5xx/429/timeouts, with growing waits
     crawl_timeout: int = Field(default=3600, ge=10)  # a crawl is stopped after this many seconds
@@ -60,23 +66,24 @@ class Settings(BaseSettings):
     es_ca_certs: Path | None = None  # CA bundle for a self-signed cluster certificate
     es_verify_certs: bool = True
     es_index_prefix: str = "earful"
-    es_timeout: float = 30.0  # seconds per request
+    es_timeout: float = Field(default=30.0, gt=0, le=600, allow_inf_nan=False)  # seconds per request
     es_rollover_max_age: str = "30d"  # the write index rolls over when older than this …
     es_rollover_max_size: str = "50gb"  # … or when its primary shard is larger than this
-    es_replicas: int | None = None  # replicas per index; None keeps the cluster default
+    es_replicas: int | None = Field(default=None, ge=0, le=100)  # replicas per index; None: cluster default
 
     # Redis: setting redis_url sends collected batches to RQ workers instead of processing inline
     # and keeps crawl state in Redis, so the API, workers and one scheduler can run apart
     redis_url: str | None = None
-    mention_queue: str = "mentions"  # RQ queue that collected batches go to
+    mention_queue: str = Field(default="mentions", min_length=1)  # RQ queue that collected batches go to
     worker_queues: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["mentions"])
-    job_retries: int = 3  # a failed job is retried this often, then kept in RQ's failed registry
-    job_retry_intervals: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [10, 60, 300])
-    job_timeout: int = 900  # seconds one batch may take in a worker
+    job_retries: int = Field(default=3, ge=0, le=100)  # a failed job is retried this often, then kept as failed
+    job_retry_intervals: Annotated[list[Annotated[int, Field(ge=0, le=86_400)]], NoDecode] = Field(
+        default_factory=lambda: [10, 60, 300])
+    job_timeout: int = Field(default=900, ge=10, le=86_400)  # seconds one batch may take in a worker
 
-    batch_size: int = 2000  # mentions per processing batch (one index commit each)
-    positive_threshold: float = 0.1  # score above this is positive
-    negative_threshold: float = -0.1  # score below this is negative
+    batch_size: int = Field(default=2000, ge=1, le=100_000)  # mentions per processing batch (one index commit each)
+    positive_threshold: float = Field(default=0.1, ge=-1, le=1, allow_inf_nan=False)  # score above this is positive
+    negative_threshold: float = Field(default=-0.1, ge=-1, le=1, allow_inf_nan=False)  # score below this is negative
 
     # Sentiment: "lang:scorer,…" with "*" for every other language (scorers: textblob, vader, e5,
     # e5-social, e5-mlp; e5-social adds a head trained on tweets, the default for their languages).
@@ -89,14 +96,25 @@ class Settings(BaseSettings):
         default_factory=lambda: {"en": "vader"})
     sentiment_neutral_bands: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict)
     sentiment_refine: bool = True  # False: slow scorers run inline at intake (no background refiner)
-    refine_batch_size: int = Field(default=64, ge=1)  # mentions per refine batch (one index write)
+    refine_batch_size: int = Field(default=64, ge=1, le=10_000)  # mentions per refine batch (one index write)
 
     @field_validator("api_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
-            return [key.strip() for key in value.split(",") if key.strip()]
+            keys = [key.strip() for key in value.split(",") if key.strip()]
+            if not keys:  # set but empty would silently mean "no authentication"
+                raise ValueError("is set but holds no key; give comma-separated keys, or unset it to serve "
+                                 "without authentication (loopback only)")
+            return keys
         return value
+
+    @model_validator(mode="after")
+    def _thresholds_in_order(self) -> Settings:
+        if self.negative_threshold > self.positive_threshold:
+            raise ValueError(f"negative_threshold ({self.negative_threshold}) must not be above "
+                             f"positive_threshold ({self.positive_threshold})")
+        return self
 
     @field_validator("worker_queues", "job_retry_intervals", "trusted_proxies", mode="before")
     @classmethod
@@ -123,6 +141,18 @@ class Settings(BaseSettings):
         if self.config is None:
             return AppConfig()
         return load_config(self.config)
+
+    def ensure_data_dir(self) -> Path:
+        """The data directory, created if needed; a ConfigError says why it cannot be written."""
+        probe = self.data_dir / f".write-test-{os.getpid()}"
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise ConfigError(f"EARFUL_DATA_DIR={self.data_dir} cannot be written ({exc.strerror or exc}); "
+                              "choose a directory this user can write, or fix its permissions") from None
+        return self.data_dir
 
     @property
     def index_dir(self) -> Path:

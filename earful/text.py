@@ -96,3 +96,17 @@ def tokenize(normalized: str) -> list[str]:
 def match_tokens(text: str) -> list[str]:
     """Normalise and tokenise a rule word or a field value."""
     return tokenize(normalize_for_match(text))
+
+
+_VARIANTS: dict[str, str] = {}
+for _raw, _folded in _MAP.items():
+    _VARIANTS[_folded] = _VARIANTS.get(_folded, _folded) + _raw
+_REMOVABLE = "[" + _ranges(sorted(_REMOVE)) + "]*"
+
+
+def unfolded_pattern(token: str) -> str:
+    """A regular expression (to compile with ``re.IGNORECASE``) that finds a normalised token in
+    text as written: every form the folding unifies (``ا`` also finds ``أ``, ``е`` also ``ё``),
+    with marks and invisible characters the folding removes allowed after any letter."""
+    return "".join(("[" + re.escape(_VARIANTS[c]) + "]" if c in _VARIANTS else re.escape(c)) + _REMOVABLE
+                   for c in token)

@@ -1,4 +1,7 @@
-"""Trains the `social` sentiment head shipped in workers/sentiment/heads/ from labelled JSONL.
+"""Trains the sentiment heads shipped in workers/sentiment/heads/ from labelled JSONL.
+
+Embeddings are cached in .cache/e5-embeddings.sqlite3 (outside git): each text is embedded once.
+The target head has its own script, scripts/train_target_head.py.
 
 The shipped head was trained on the shared labelled multilingual tweets (XLM-T UMSAB test split,
 Apache-2.0) and English review sentences (UCI, Kotzias et al. 2015):
@@ -15,11 +18,9 @@ two minutes on two cores.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,9 @@ sys.path.insert(0, str(ROOT))
 from earful.models import Sentiment  # noqa: E402
 from earful.settings import SOCIAL_HEAD_LANGUAGES  # noqa: E402
 from workers.sentiment import SentimentRouter  # noqa: E402
-from workers.sentiment.e5 import E5Scorer, Head, own_head_path  # noqa: E402
-from workers.sentiment.train_head import CLASSES, fit_logistic, train_head  # noqa: E402
+from workers.sentiment.e5 import E5Scorer, Head, own_head_path, shared_engine, text_for_embedding  # noqa: E402
+from workers.sentiment.embed_cache import EmbeddingCache, embedder_key  # noqa: E402
+from workers.sentiment.train_head import CLASSES, fit_logistic, train_head, training_arguments  # noqa: E402
 from workers.sentiment_eval import Row, evaluate, read_rows  # noqa: E402
 
 VERSION = "1.0"
@@ -41,46 +43,27 @@ SHIPPED = ROOT / "workers" / "sentiment" / "heads" / "social-e5-small.json"
 
 
 class CachedEmbeddings(E5Scorer):
-    """The e5-social scorer reading embeddings computed once (cross-validation re-scores each text)."""
+    """The e5-social scorer reading embeddings from the on-disk cache (each text embedded once)."""
 
-    def __init__(self, cache: dict[str, np.ndarray]) -> None:
+    def __init__(self) -> None:
         super().__init__(social=True)
-        self.cache = cache
+        engine = shared_engine()
+        self.cache = EmbeddingCache(lambda texts: engine.query(list(texts)), embedder_key(self.name))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [text for text in dict.fromkeys(texts) if text not in self.cache]
-        if missing:
-            self.cache.update(zip(missing, super().embed(missing), strict=True))
-        return np.vstack([self.cache[text] for text in texts])
-
-
-def embed_with_progress(scorer: E5Scorer, texts: Sequence[str]) -> np.ndarray:
-    started, parts = time.monotonic(), []
-    for i in range(0, len(texts), 256):
-        parts.append(scorer.embed(texts[i:i + 256]))
-        done = min(i + 256, len(texts))
-        print(f"embedded {done}/{len(texts)} ({done / (time.monotonic() - started):.0f} texts/s)",
-              file=sys.stderr, flush=True)
-    return np.vstack(parts)
+        """As the scorer embeds them (short texts: the model reads them whole), through the cache."""
+        return self.cache([text_for_embedding(text) for text in texts])
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("files", nargs="+", type=Path, help="labelled JSONL (text, lang, label)")
-    parser.add_argument("--c", type=float, default=3.0, help="inverse L2 strength (5-fold check: 1–10 within 0.01)")
-    parser.add_argument("--out", type=Path, default=None, help="default: the shipped head file")
-    parser.add_argument("--check", action="store_true", help="compare with the shipped head, write nothing")
-    parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold cross-validation, write nothing")
-    args = parser.parse_args()
-    missing = [str(path) for path in args.files if not path.is_file()]
-    if missing:
-        parser.error(f"not found: {', '.join(missing)} (the labelled sets are in ../shared/data/sentiment)")
+    args = training_arguments(__doc__ or "", "labelled JSONL (text, lang, label)", 3.0,
+                              "inverse L2 strength (5-fold check: 1–10 within 0.01)", "../shared/data/sentiment")
 
-    scorer = CachedEmbeddings({})
+    scorer = CachedEmbeddings()
     if args.cv:
         return cross_validate(args.files, scorer, args.cv, args.c)
     embedder = scorer.name.split("+")[0]
-    head = {"version": VERSION, **train_head(args.files, lambda texts: embed_with_progress(scorer, texts),
+    head = {"version": VERSION, **train_head(args.files, scorer.embed,
                                              c=args.c, languages=SOCIAL_HEAD_LANGUAGES, embedder=embedder)}
     if args.check:
         return check(head, own_head_path("social"), args.files, scorer)
@@ -113,7 +96,7 @@ def fold_of(text: str, k: int) -> int:
 def cross_validate(files: Sequence[Path], scorer: CachedEmbeddings, k: int, c: float) -> int:
     rows_by_file = {path.name: read_rows(path)[0] for path in files}
     rows = [row for file_rows in rows_by_file.values() for row in file_rows]
-    embeddings = embed_with_progress(scorer, [row.text for row in rows])
+    embeddings = scorer.embed([row.text for row in rows])
     folds = np.asarray([fold_of(row.text, k) for row in rows])
     labels = np.asarray([CLASSES.index(row.label) for row in rows])
     predicted: dict[int, Sentiment] = {}

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from earful.models import Mention
 from earful.query import Node
 from earful.query.fields import QUERY_FIELDS
+from search import cursor as cursors
 
 Sort = Literal["relevance", "newest", "oldest"]
 
@@ -56,6 +57,12 @@ class SearchResult:
 
 class IndexBackend(ABC):
     """Where mentions live. Writes are upserts by id; reads see every committed write."""
+
+    signer: cursors.Signer = cursors.Signer()  # each backend signs with the installation's key
+
+    def time_cursor(self, sort: Sort, after: int) -> str:
+        """A cursor that goes on after ``sort_key`` ``after`` in a time sort (for resuming an export)."""
+        return cursors.encode(cursors.Cursor(sort, after), self.signer)
 
     @abstractmethod
     def upsert(self, mentions: Sequence[Mention]) -> int:

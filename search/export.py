@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from earful.errors import BadRequest
 from earful.models import Mention
 from earful.query import Node
-from search import cursor as cursors
 from search.base import IndexBackend, SearchFilters, SearchRequest
 from search.fields import sort_key
 
@@ -37,8 +36,8 @@ def _resume(index: IndexBackend, after: str) -> tuple[datetime, str]:
         raise BadRequest(f"after={after[:64]!r}: no stored mention has that id; pass the id of the last "
                          "mention a previous export wrote")
     mention = found[0]
-    position = cursors.Cursor("oldest", sort_key(mention.published_at, mention.id))
-    return mention.published_at.replace(microsecond=0), cursors.encode(position)
+    return mention.published_at.replace(microsecond=0), index.time_cursor(
+        "oldest", sort_key(mention.published_at, mention.id))
 
 
 def pages(index: IndexBackend, query: Node | None, filters: SearchFilters, *, after: str | None = None,

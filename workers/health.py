@@ -36,6 +36,7 @@ def record_run(state: StateStore, source_name: str, stats: RunStats, *, interval
         "last_duration_s": round((finished - started).total_seconds(), 3),
         "last_status": "error" if error else ("not_modified" if not_modified else "ok"),
         "last_partial": bool(error) and partial,
+        "last_spooled_error": bool(error) and stats.spooled > 0,
         "last_error": error,
         "last_collected": stats.collected,
         "last_indexed": stats.indexed,
@@ -44,11 +45,30 @@ def record_run(state: StateStore, source_name: str, stats: RunStats, *, interval
         "total_collected": health.get("total_collected", 0) + stats.collected,
         "total_indexed": health.get("total_indexed", 0) + stats.indexed,
         "total_duplicates": health.get("total_duplicates", 0) + stats.duplicates,
+        "spooled": health.get("spooled", 0) + stats.spooled,
         "errors_by_kind": errors,
         "next_run_at": next_run.isoformat(),
     })
     if not error:
         health["last_success_at"] = finished.isoformat()
+    state.set(PREFIX + source_name, health)
+    return health
+
+
+def credit_spooled(state: StateStore, source_name: str, stats: RunStats, stored: int) -> dict[str, Any]:
+    """A spooled batch of the source was stored at last: count it, and end the outage once none is left."""
+    health = load_health(state, source_name)
+    waiting = max(0, health.get("spooled", 0) - stored)
+    health.update({
+        "spooled": waiting,
+        "last_indexed": health.get("last_indexed", 0) + stats.indexed,
+        "total_indexed": health.get("total_indexed", 0) + stats.indexed,
+        "last_duplicates": health.get("last_duplicates", 0) + stats.duplicates,
+        "total_duplicates": health.get("total_duplicates", 0) + stats.duplicates,
+    })
+    if waiting == 0 and health.get("last_spooled_error"):
+        health.update({"last_status": "ok", "last_error": None, "last_spooled_error": False,
+                       "last_success_at": datetime.now(timezone.utc).isoformat()})
     state.set(PREFIX + source_name, health)
     return health
 

@@ -41,20 +41,24 @@ class Processor:
         mentions = self._enrich(raws, stats, known)
         with WRITE_LOCK:
             mentions = self._dedupe(mentions, stats)
+            pending = [m.id for m in mentions if is_pending(m.sentiment)]
+            if pending and self.refine_queue is not None:
+                # Recorded before the write: a crash after it cannot leave a mention pending for ever.
+                self.refine_queue.hold(pending)
             if mentions:
                 # IndexUnavailable propagates: the caller keeps the batch and retries it.
                 stats.indexed = self.index.upsert(mentions)
-        self._queue_refinement(mentions)
+        self._queue_refinement(pending)
         return stats
 
-    def _queue_refinement(self, mentions: Sequence[Mention]) -> None:
-        pending = [m.id for m in mentions if is_pending(m.sentiment)]
+    def _queue_refinement(self, pending: list[str]) -> None:
         if not pending or self.refine_queue is None:
             return
         try:
             self.refine_queue.add(pending)
-        except Exception:  # indexed with a provisional score: worse, but nothing is lost
-            logger.exception("could not queue %d mentions for sentiment refinement", len(pending))
+        except Exception:  # held: the refiner takes them once the hold runs out
+            logger.exception("could not queue %d mentions for sentiment refinement; they are refined "
+                             "when their hold runs out", len(pending))
 
     def _enrich(self, raws: Sequence[RawMention], stats: RunStats, known: Sequence[Mention] = ()) -> list[Mention]:
         kept: list[Mention] = []

@@ -67,7 +67,7 @@ class RQWorkerService(Service):
                       f"{' (burst: exits when the queues are empty)' if self.burst else ''}")
         self._working = True
         try:
-            self.worked = self.worker.work(burst=self.burst, with_scheduler=True,
+            self.worked = self.worker.work(burst=self.burst, with_scheduler=False,  # rq-upkeep schedules
                                            logging_level="DEBUG" if self.verbose else "INFO")
         finally:
             self._working = False

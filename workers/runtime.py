@@ -63,7 +63,7 @@ def build_processor(settings: Settings, config: AppConfig, index: IndexBackend) 
 def open_runtime(settings: Settings, config: AppConfig | None = None) -> Runtime:
     """Everything a collecting process needs; the config (default: EARFUL_CONFIG) is validated first."""
     config = config if config is not None else settings.app_config
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.ensure_data_dir()
     spool = Spool(settings.data_dir / "spool")
     if settings.redis_url:
         from workers.rq_queue import RQQueue

@@ -1,7 +1,8 @@
 """Scoring labelled sentiment data: accuracy, macro-F1 and binary accuracy, per language and overall.
 
 Rows are JSON objects with ``text``, ``lang`` and ``label`` (positive, negative or neutral; any
-other label, e.g. ``mixed``, is skipped and counted). Definitions:
+other label, e.g. ``mixed``, is skipped and counted), and optionally ``target``: the entity the
+label is about, as written in the text. Definitions:
 
 - accuracy: predicted label == gold label, over all scored rows (an ``unscored`` prediction is wrong);
 - macro-F1: the mean F1 over every class that occurs in the gold labels or the predictions;
@@ -36,6 +37,7 @@ class Row:
     text: str
     lang: str
     label: str
+    target: str | None = None  # the entity the label is about, as written in the text
 
 
 @dataclass
@@ -65,7 +67,9 @@ def read_rows(path: Path) -> tuple[list[Row], Counter[str]]:
         elif data.get("label") not in LABELS:
             skipped[f"label:{data.get('label')}"] += 1
         else:
-            rows.append(Row(text=data["text"], lang=str(data.get("lang") or "und"), label=data["label"]))
+            target = data.get("target")
+            rows.append(Row(text=data["text"], lang=str(data.get("lang") or "und"), label=data["label"],
+                            target=target if isinstance(target, str) and target.strip() else None))
     return rows, skipped
 
 
@@ -99,9 +103,11 @@ class EvalResult:
     by_lang: dict[str, dict[str, Any]]
     texts_per_s: float
     skipped: Counter[str] = field(default_factory=Counter)
+    targeted: int = 0  # rows scored toward their target
 
     def as_json(self) -> dict[str, Any]:
-        return {"overall": self.overall, "by_lang": self.by_lang, "texts_per_s": self.texts_per_s}
+        return {"overall": self.overall, "by_lang": self.by_lang, "texts_per_s": self.texts_per_s,
+                "targeted_rows": self.targeted}
 
 
 def _batches(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
@@ -126,4 +132,5 @@ def evaluate(rows: Sequence[Row], score: Callable[[Sequence[Row]], Iterable[Sent
         by_lang.setdefault(row.lang, []).append(prediction)
     return EvalResult(overall=metrics(predictions),
                       by_lang={lang: metrics(p) for lang, p in sorted(by_lang.items())},
-                      texts_per_s=round(len(rows) / elapsed, 1) if elapsed else 0.0)
+                      texts_per_s=round(len(rows) / elapsed, 1) if elapsed else 0.0,
+                      targeted=sum(1 for row in rows if row.target))

@@ -36,6 +36,8 @@ class SourceStatus(BaseModel):
     total_collected: int = 0
     total_indexed: int = 0
     total_duplicates: int = 0
+    spooled: int = Field(default=0, description="mentions kept on disk while the index was unavailable; "
+                                                "stored (and counted) by a later run")
     errors_by_kind: dict[str, int] = Field(default_factory=dict, description="all runs, by kind")
     next_run_at: datetime | None = None
 

@@ -29,6 +29,11 @@ class Spool:
             out.flush()
             os.fsync(out.fileno())
         tmp.replace(path)
+        directory = os.open(self.directory, os.O_RDONLY)  # the rename itself must survive a crash too
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
         return path
 
     def pending(self) -> Iterator[tuple[Path, list[RawMention]]]:

@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.dashboard import auth, compare, mentions, saved, sources, themes, trends
-from api.dashboard.headers import SecurityHeaders
+from api.dashboard.headers import PageHeaders
 from api.dashboard.web import ENV, HERE, PageError, SignInRequired, page_error, sign_in_redirect
 
 
@@ -33,7 +33,7 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(SignInRequired, sign_in_redirect)  # type: ignore[arg-type]
     app.add_exception_handler(PageError, page_error)  # type: ignore[arg-type]
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(PageHeaders)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

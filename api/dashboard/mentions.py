@@ -13,7 +13,7 @@ from api.dashboard.options import LANGUAGE_NAMES, brand_names, form_options
 from api.dashboard.saved import page_params
 from api.dashboard.web import ViewerDep, render
 from api.deps import ConfigDep, IndexDep, StateDep
-from api.routes.mentions import search_mentions
+from api.routes.mentions import mention_page
 from earful.errors import BadRequest
 from earful.saved_searches import SavedSearches
 
@@ -28,7 +28,7 @@ def page_number(request: Request) -> int:
 
 
 def _search(index: IndexDep, state: StateDep, f: Filters, cursor: str | None) -> Any:
-    return search_mentions(index, f.scope(state), sort=f.sort, limit=PAGE_SIZE, cursor=cursor)  # type: ignore[arg-type]
+    return mention_page(index, f.scope(state), f.sort, PAGE_SIZE, cursor)  # type: ignore[arg-type]
 
 
 @router.get("/mentions", response_class=HTMLResponse)

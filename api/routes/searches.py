@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Response, status
 
 from api.deps import StateDep
+from api.problems import NOT_FOUND
 from earful.saved_searches import SavedSearch, SavedSearches, SavedSearchIn
 
 router = APIRouter(tags=["searches"])
@@ -23,7 +24,7 @@ def create_search(body: SavedSearchIn, state: StateDep) -> SavedSearch:
     return SavedSearches(state).create(body)
 
 
-@router.get("/searches/{name}", response_model=SavedSearch)
+@router.get("/searches/{name}", response_model=SavedSearch, responses=NOT_FOUND)
 def get_search(name: str, state: StateDep) -> SavedSearch:
     found = SavedSearches(state).get(name)
     if found is None:
@@ -31,7 +32,7 @@ def get_search(name: str, state: StateDep) -> SavedSearch:
     return found
 
 
-@router.put("/searches/{name}", response_model=SavedSearch)
+@router.put("/searches/{name}", response_model=SavedSearch, responses=NOT_FOUND)
 def replace_search(name: str, body: SavedSearchIn, state: StateDep) -> SavedSearch:
     """Replace a saved search's query and filters (the name stays)."""
     _check(body)
@@ -41,7 +42,8 @@ def replace_search(name: str, body: SavedSearchIn, state: StateDep) -> SavedSear
     return saved.replace(name, body)
 
 
-@router.delete("/searches/{name}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+@router.delete("/searches/{name}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+               responses=NOT_FOUND)
 def delete_search(name: str, state: StateDep) -> Response:
     if not SavedSearches(state).delete(name):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no saved search named {name[:64]!r}")

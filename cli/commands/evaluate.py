@@ -7,10 +7,15 @@ import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.helpers import load_settings, say
 from earful.errors import ConfigError
+
+if TYPE_CHECKING:
+    from earful.models import Sentiment
+    from workers.sentiment import SentimentRouter
+    from workers.sentiment_eval import Row
 
 
 def _progress(every: float = 5.0):  # type: ignore[no-untyped-def]
@@ -33,10 +38,27 @@ def _row(name: str, m: dict[str, Any]) -> str:
     return f"{name:<8} {m['n']:>6} {fmt(m['accuracy'])} {fmt(m['macro_f1'])} {fmt(m['binary_accuracy'])}"
 
 
+def score_rows(router: SentimentRouter, rows: Sequence[Row]) -> list[Sentiment]:
+    """Rows with a target are scored toward it as an article matching a brand is (the target
+    stands in for the brand's rule); the others whole, as a mention without brand words is."""
+    from workers.sentiment.scorers import TargetRequest
+    from workers.sentiment.targets import from_text
+
+    results: dict[int, Sentiment] = {}
+    targeted = [i for i, row in enumerate(rows) if row.target]
+    requests = [(rows[i].lang, TargetRequest(rows[i].text, [from_text(rows[i].target or "")], article=True))
+                for i in targeted]
+    for i, scored in zip(targeted, router.score_targets(requests), strict=True):
+        results[i] = scored[0].sentiment
+    whole = [i for i, row in enumerate(rows) if not row.target]
+    for i, sentiment in zip(whole, router.score([(rows[i].lang, rows[i].text) for i in whole]), strict=True):
+        results[i] = sentiment
+    return [results[i] for i in range(len(rows))]
+
+
 def cmd_eval_sentiment(args: argparse.Namespace) -> int:
-    from earful.models import Sentiment
     from workers.sentiment import SentimentRouter, make_scorer, router_from_settings
-    from workers.sentiment_eval import Row, evaluate, read_rows
+    from workers.sentiment_eval import evaluate, read_rows
 
     settings = load_settings()
     path = Path(args.file)
@@ -57,7 +79,7 @@ def cmd_eval_sentiment(args: argparse.Namespace) -> int:
         + (f" (skipped: {', '.join(f'{k} {v}' for k, v in sorted(skipped.items()))})" if skipped else ""))
 
     def score(batch: Sequence[Row]) -> list[Sentiment]:
-        return router.score([(row.lang, row.text) for row in batch])
+        return score_rows(router, batch)
 
     result = evaluate(rows, score, progress=_progress() if not args.quiet else None)
     if args.json:
@@ -67,7 +89,8 @@ def cmd_eval_sentiment(args: argparse.Namespace) -> int:
     for lang, m in result.by_lang.items():
         print(_row(lang, m))
     print(_row("overall", result.overall))
-    print(f"{result.texts_per_s:.1f} texts/s")
+    print(f"{result.texts_per_s:.1f} texts/s" + (f" ({result.targeted} rows scored toward their target)"
+                                                  if result.targeted else ""))
     return 0
 
 
@@ -79,8 +102,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sentiment = eval_sub.add_parser(
         "sentiment", help="sentiment accuracy per language on a labelled JSONL file",
         description="Rows: {\"text\", \"lang\", \"label\": positive|negative|neutral}; other labels are "
-                    "skipped and counted. Without --scorer: the configured per-language scorers "
-                    "(EARFUL_SENTIMENT_SCORERS), as `earful run` scores after refinement.")
+                    "skipped and counted. A row with a \"target\" (as written in the text) is scored toward "
+                    "it, as an article matching a brand is. Without --scorer: the configured per-language "
+                    "scorers (EARFUL_SENTIMENT_SCORERS), as `earful run` scores after refinement.")
     sentiment.add_argument("file", help="labelled JSONL file")
     sentiment.add_argument("--scorer", choices=SCORER_NAMES, help="evaluate one scorer for every language")
     sentiment.add_argument("--json", action="store_true", help="print the figures as one JSON object")

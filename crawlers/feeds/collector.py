@@ -255,7 +255,7 @@ class FeedCollector(Collector[FeedSource]):
         # Validators belong to the URL they came from; after a config change start afresh.
         same = saved.get("url") == url
         fetched = fetch(url, settings=self.settings, etag=saved.get("etag") if same else None,
-                        modified=saved.get("last_modified") if same else None)
+                        modified=saved.get("last_modified") if same else None, cancel=self.stop)
         if fetched.not_modified:
             logger.info("feed %s: not modified since the last run", source.name)
             return CollectResult(not_modified=True)

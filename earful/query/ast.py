@@ -7,6 +7,7 @@ becomes ``Or(Term("a", field="title"), Term("b", field="title"))``. A leaf whose
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Union
 
@@ -54,3 +55,20 @@ class Not:
 
 
 Node = Union[Term, Phrase, Near, And, Or, Not]
+
+
+TEXT_FIELDS = (None, "title", "text")
+
+
+def text_leaves(node: Node) -> Iterator[Term | Phrase]:
+    """The words and phrases a rule looks for in the title or text, except under NOT (what a
+    brand is not)."""
+    if isinstance(node, (Term, Phrase)):
+        if node.field in TEXT_FIELDS:
+            yield node
+    elif isinstance(node, Near):
+        yield from text_leaves(node.left)
+        yield from text_leaves(node.right)
+    elif isinstance(node, (And, Or)):
+        for child in node.children:
+            yield from text_leaves(child)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from earful.query.ast import And, Near, Node, Not, Or, Phrase, Term
+from earful.query.ast import Node, Term, text_leaves
 from earful.text import match_tokens, normalize_for_match, tokenize
 from earful.themes.stopwords import stop_words
 
 Tokenizer = Callable[[str], list[str]]
 MAX_TOKEN_BYTES = 40  # the index drops longer tokens, so they could never be counted there
-RULE_TEXT_FIELDS = (None, "title", "text")
 
 
 @dataclass(frozen=True)
@@ -25,21 +24,6 @@ class Exclusions:
         return token in self.words or token.startswith(self.prefixes)
 
 
-def _rule_leaves(node: Node) -> Iterable[Term | Phrase]:
-    """The positive text leaves of a rule (words under NOT are what a brand is not)."""
-    if isinstance(node, (Term, Phrase)):
-        if node.field in RULE_TEXT_FIELDS:
-            yield node
-    elif isinstance(node, Near):
-        yield from _rule_leaves(node.left)
-        yield from _rule_leaves(node.right)
-    elif isinstance(node, (And, Or)):
-        for child in node.children:
-            yield from _rule_leaves(child)
-    elif not isinstance(node, Not):
-        raise TypeError(f"unknown query node {type(node).__name__}")
-
-
 def rule_exclusions(rules: Iterable[Node], names: Iterable[str] = ()) -> Exclusions:
     """Exclusions for brands with these rules and names (ids and display names)."""
     words: set[str] = set()
@@ -47,7 +31,7 @@ def rule_exclusions(rules: Iterable[Node], names: Iterable[str] = ()) -> Exclusi
     for name in names:
         words.update(match_tokens(name))
     for rule in rules:
-        for leaf in _rule_leaves(rule):
+        for leaf in text_leaves(rule):
             if isinstance(leaf, Term) and leaf.prefix:
                 prefixes.update(match_tokens(leaf.text)[-1:])
                 words.update(match_tokens(leaf.text)[:-1])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -21,6 +21,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from earful.errors import BadRequest, IndexUnavailable
 from earful.models import Mention
 from earful.query import Node
+from earful.secrets import cursor_secret
 from earful.settings import Settings
 from search import cursor as cursors
 from search.base import IndexBackend, SearchFilters, SearchHit, SearchRequest, SearchResult
@@ -50,8 +51,9 @@ class ElasticsearchIndex(IndexBackend):
 
     def __init__(self, client: Elasticsearch, names: IndexNames, *, url: str, writable: bool = True,
                  replicas: int | None = None, rollover_max_age: str | None = "30d",
-                 rollover_max_size: str | None = "50gb") -> None:
+                 rollover_max_size: str | None = "50gb", cursor_secret: bytes | Callable[[], bytes] | None = None) -> None:
         self.client = client
+        self.signer = cursors.Signer(cursor_secret)
         self.names = names
         self.url = display_url(url)
         self.writable = writable
@@ -69,7 +71,7 @@ class ElasticsearchIndex(IndexBackend):
         return cls(connect(settings), IndexNames(settings.es_index_prefix), url=settings.es_url,
                    writable=writable, replicas=settings.es_replicas,
                    rollover_max_age=settings.es_rollover_max_age,
-                   rollover_max_size=settings.es_rollover_max_size)
+                   rollover_max_size=settings.es_rollover_max_size, cursor_secret=lambda: cursor_secret(settings))
 
     # -- writes ------------------------------------------------------------------------
     def upsert(self, mentions: Sequence[Mention]) -> int:
@@ -201,7 +203,7 @@ class ElasticsearchIndex(IndexBackend):
         return body
 
     def _by_time(self, request: SearchRequest) -> tuple[Any, str | None]:
-        position = cursors.decode(request.cursor, request.sort) if request.cursor else None
+        position = cursors.decode(request.cursor, request.sort, self.signer) if request.cursor else None
         body = self._body(request)
         body["sort"] = [{"sort_key": _TIME_ORDER[request.sort]}]
         if position is not None:
@@ -211,10 +213,10 @@ class ElasticsearchIndex(IndexBackend):
         if len(hits) <= request.limit:
             return response, None
         last = int(hits[request.limit - 1]["sort"][0])
-        return response, cursors.encode(cursors.Cursor(request.sort, last))
+        return response, cursors.encode(cursors.Cursor(request.sort, last), self.signer)
 
     def _by_relevance(self, request: SearchRequest) -> tuple[Any, str | None]:
-        position = es_cursor.decode(request.cursor) if request.cursor else None
+        position = es_cursor.decode(request.cursor, self.signer) if request.cursor else None
         body = self._body(request)
         body["sort"] = [{"_score": "desc"}, {"sort_key": "desc"}]
         pit = position.pit if position else None
@@ -238,7 +240,7 @@ class ElasticsearchIndex(IndexBackend):
                 self.client.options(ignore_status=404).close_point_in_time(id=pit)
             return response, None
         after = list(hits[request.limit - 1]["sort"])
-        return response, es_cursor.encode(es_cursor.RelevanceCursor(after=after, pit=pit))
+        return response, es_cursor.encode(es_cursor.RelevanceCursor(after=after, pit=pit), self.signer)
 
     def _hit(self, hit: dict[str, Any], request: SearchRequest) -> SearchHit:
         score = float(hit["sort"][0]) if request.sort == "relevance" else None

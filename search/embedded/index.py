@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,10 @@ class EmbeddedIndex(IndexBackend):
     """tantivy index at ``path``. Only one writable instance may hold a folder at a time."""
 
     def __init__(self, path: Path | str, *, writable: bool = True,
-                 heap_size: int = 256_000_000, num_threads: int = 0) -> None:
+                 heap_size: int = 256_000_000, num_threads: int = 0, cursor_secret: bytes | Callable[[], bytes] | None = None) -> None:
+        """``cursor_secret`` signs paging cursors (default: a random one, good for this process only)."""
         self.path = Path(path)
+        self.signer = cursors.Signer(cursor_secret)
         self.writable = writable
         self._write_lock = threading.Lock()
         self._writer: tantivy.IndexWriter | None = None
@@ -41,6 +43,10 @@ class EmbeddedIndex(IndexBackend):
                 self._writer = self._index.writer(heap_size, num_threads)
         self.schema = self._index.schema
         self._queries = QueryBuilder(self.schema)
+
+    @staticmethod
+    def exists(path: Path | str) -> bool:
+        return Path(path).is_dir() and tantivy.Index.exists(str(path))
 
     def _open(self) -> tantivy.Index:
         if self.writable:
@@ -117,7 +123,7 @@ class EmbeddedIndex(IndexBackend):
             raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}, got {request.limit}")
         if request.sort not in ("relevance", "newest", "oldest"):
             raise BadRequest(f"unknown sort {request.sort!r}; use relevance, newest or oldest")
-        position = cursors.decode(request.cursor, request.sort) if request.cursor else None
+        position = cursors.decode(request.cursor, request.sort, self.signer) if request.cursor else None
         with translate_errors(self.path, "search"):
             searcher = self._searcher()
             base = self._queries.combine(request.query, request.filters)
@@ -126,15 +132,16 @@ class EmbeddedIndex(IndexBackend):
             else:
                 result, total, after = self._by_time(searcher, base, request, position)
             hits = self._hits(searcher, result, request)
-        next_cursor = cursors.encode(cursors.Cursor(request.sort, after)) if after is not None else None
+        next_cursor = cursors.encode(cursors.Cursor(request.sort, after), self.signer) if after is not None else None
         return SearchResult(total=total, hits=hits, next_cursor=next_cursor)
 
     def _by_relevance(self, searcher: tantivy.Searcher, query: Query, request: SearchRequest,
                       position: cursors.Cursor | None) -> tuple[Any, int, int | None]:
         offset = position.after if position else 0
-        result = searcher.search(query, request.limit, count=True, offset=offset)
+        limit = max(1, min(request.limit, cursors.MAX_OFFSET - offset))
+        result = searcher.search(query, limit, count=True, offset=offset)
         end = offset + len(result.hits)
-        return result, result.count, end if end < result.count else None
+        return result, result.count, end if end < min(result.count, cursors.MAX_OFFSET) else None
 
     def _by_time(self, searcher: tantivy.Searcher, base: Query, request: SearchRequest,
                  position: cursors.Cursor | None) -> tuple[Any, int, int | None]:

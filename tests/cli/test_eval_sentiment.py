@@ -39,7 +39,8 @@ def test_json_output_matches_the_metrics_of_the_scorer(tmp_path: Path, env, earf
     result = _run(earful_command, str(path), "--scorer", "vader", "--json", env=env)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert set(out) == {"overall", "by_lang", "texts_per_s"} and out["texts_per_s"] > 0
+    assert set(out) == {"overall", "by_lang", "texts_per_s", "targeted_rows"} and out["texts_per_s"] > 0
+    assert out["targeted_rows"] == 0
     assert set(out["by_lang"]) == {"en", "ru"}
     assert set(out["by_lang"]["en"]) == {"n", "accuracy", "macro_f1", "binary_accuracy"}
     assert "skipped: label:mixed 1" in result.stderr
@@ -70,6 +71,24 @@ def test_default_configuration_on_shared_labelled_rows(shared_data: Path, tmp_pa
     assert table[0].split() == ["lang", "n", "acc", "mF1", "binary"]
     assert [line.split()[0] for line in table[1:-1]] == ["en", "fa", "he", "ru", "overall"]
     assert table[-1].endswith("texts/s")
+
+
+def test_rows_with_a_target_are_scored_toward_it(tmp_path: Path, env, earful_command: str) -> None:  # type: ignore[no-untyped-def]
+    text = ("The festival was a joy: sunny days, wonderful music and happy crowds everywhere. "
+            "Acme, which ran the ticketing, was blamed for chaos, crashes and lost refunds. "
+            "Globex, the caterer, was praised for excellent and generous food.")
+    rows = [{"text": text, "lang": "en", "label": "negative", "target": "Acme"},
+            {"text": text, "lang": "en", "label": "positive", "target": "Globex"},
+            {"text": "Отличный банк, всё быстро и удобно!", "lang": "ru", "label": "positive"}]
+    path = tmp_path / "targets.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = _run(earful_command, str(path), "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["targeted_rows"] == 2
+    assert out["by_lang"]["en"]["accuracy"] == 1.0 and out["by_lang"]["ru"]["accuracy"] == 1.0
+    table = _run(earful_command, str(path), "-q", env=env)
+    assert table.stdout.splitlines()[-1].endswith("texts/s (2 rows scored toward their target)")
 
 
 def test_a_missing_file_says_what_to_give(tmp_path: Path, env, earful_command: str) -> None:  # type: ignore[no-untyped-def]

@@ -294,3 +294,39 @@ def test_refine_command_refines_what_intake_queued(settings: Settings, brands_co
     env["EARFUL_SENTIMENT_SCORERS"] = "en:vader"
     fast = _earful(earful_command, "refine", "--once", env=env)
     assert fast.returncode == 0 and "nothing to refine: no slow sentiment scorer" in fast.stderr
+
+
+def test_held_ids_are_not_taken_until_added_and_survive_done(queue: RefineQueue,
+                                                             open_queue: Callable[[], RefineQueue]) -> None:
+    queue.add(["a"])
+    assert queue.take(1) == ["a"]  # a refiner works on the stored version …
+    writer = open_queue()
+    writer.hold(["a", "b"])  # … while a batch with a newer version of a, and b, is being written
+    queue.done(["a"])  # the refiner finishes the old version: the held id must stay
+    queue.release(["a"])
+    assert queue.take(5) == [] and queue.pending() == 2
+    writer.add(["a", "b"])  # written: now takeable
+    assert sorted(queue.take(5)) == ["a", "b"]
+
+
+def test_held_ids_of_a_writer_that_died_are_taken_after_the_hold(queue: RefineQueue,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(refine_queue, "HOLD_SECONDS", 0.05)
+    queue.hold(["a"])  # the writer is killed after writing, before add()
+    assert queue.take(5) == []
+    time.sleep(0.1)
+    assert queue.take(5) == ["a"]
+    queue.done(["a"])
+    assert queue.pending() == 0
+
+
+def test_a_new_refiner_takes_over_the_leases_of_one_that_died(tmp_path: Path) -> None:
+    dead = SQLiteRefineQueue(tmp_path / "refine.sqlite3")
+    dead.add(["a", "b"])
+    dead.hold(["c"])
+    assert dead.take(5) == ["a", "b"]  # then killed: its lease would last a minute
+    fresh = SQLiteRefineQueue(tmp_path / "refine.sqlite3")
+    fresh.recover()  # the embedded refiner is the only one: whatever is leased or held was its predecessor's
+    assert fresh.take(5) == ["a", "b", "c"]
+    dead.close()
+    fresh.close()

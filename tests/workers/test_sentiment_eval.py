@@ -79,4 +79,5 @@ def test_evaluate_groups_by_language_and_reports_progress() -> None:
                                     "binary_accuracy": 0.5}
     assert result.by_lang["ru"]["accuracy"] == 1.0 and result.by_lang["ru"]["binary_accuracy"] is None
     assert result.overall["n"] == 3 and result.overall["accuracy"] == pytest.approx(2 / 3, abs=1e-4)
-    assert set(result.as_json()) == {"overall", "by_lang", "texts_per_s"}
+    assert set(result.as_json()) == {"overall", "by_lang", "texts_per_s", "targeted_rows"}
+    assert result.as_json()["targeted_rows"] == 0

@@ -1,10 +1,11 @@
 """The refine queue in Redis, shared by every ``earful worker`` (distributed mode).
 
-Three keys under ``earful:refine:`` (the prefix is configurable):
+Four keys under ``earful:refine:`` (the prefix is configurable):
 
 * ``waiting`` - sorted set of ids ready to be taken, scored by when they were first queued;
 * ``leased`` - sorted set of taken ids, scored by when their lease expires;
-* ``queued_at`` - hash id -> first-queued time of every taken id, to put it back in its place.
+* ``queued_at`` - hash id -> first-queued time of every taken id, to put it back in its place;
+* ``held`` - set of leased ids that are held for a batch being written (``hold``), not taken.
 
 An id is in exactly one of ``waiting`` and ``leased``. Each operation is one Lua script, so any
 number of workers can add, take and finish ids concurrently; times come from the Redis server's
@@ -32,6 +33,7 @@ local function requeue(id)
   local at = redis.call('HGET', KEYS[3], id) or now
   redis.call('ZREM', KEYS[2], id)
   redis.call('HDEL', KEYS[3], id)
+  redis.call('SREM', KEYS[4], id)
   redis.call('ZADD', KEYS[1], at, id)
 end
 """
@@ -48,7 +50,21 @@ end
 return 0
 """
 
-# KEYS: waiting, leased, queued_at. ARGV: limit, lease seconds. Expired leases are handed out again.
+# KEYS: waiting, leased, queued_at, held. ARGV: hold seconds, ids. Held: leased, and marked as held.
+_HOLD = _NOW + """
+local until_ = now + tonumber(ARGV[1])
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  local at = redis.call('ZSCORE', KEYS[1], id) or redis.call('HGET', KEYS[3], id) or now
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('ZADD', KEYS[2], until_, id)
+  redis.call('HSET', KEYS[3], id, at)
+  redis.call('SADD', KEYS[4], id)
+end
+return 0
+"""
+
+# KEYS: waiting, leased, queued_at, held. ARGV: limit, lease seconds. Expired leases are handed out again.
 _TAKE = _REQUEUE + """
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. now)
 for _, id in ipairs(expired) do
@@ -64,15 +80,16 @@ for i = 1, #taken, 2 do
   redis.call('ZREM', KEYS[1], id)
   redis.call('ZADD', KEYS[2], until_, id)
   redis.call('HSET', KEYS[3], id, taken[i + 1])
+  redis.call('SREM', KEYS[4], id)
   ids[#ids + 1] = id
 end
 return ids
 """
 
-# KEYS: waiting, leased, queued_at. ARGV: ids. Only taken ids are forgotten: a re-queued one waits.
+# KEYS: waiting, leased, queued_at, held. ARGV: ids. Only taken ids are forgotten: a re-queued or held one waits.
 _DONE = """
 for _, id in ipairs(ARGV) do
-  if redis.call('ZREM', KEYS[2], id) == 1 then
+  if redis.call('SISMEMBER', KEYS[4], id) == 0 and redis.call('ZREM', KEYS[2], id) == 1 then
     redis.call('HDEL', KEYS[3], id)
   end
 end
@@ -82,7 +99,7 @@ return 0
 # KEYS: waiting, leased, queued_at. ARGV: ids. Taken ids go back to waiting, in their old place.
 _RELEASE = _REQUEUE + """
 for _, id in ipairs(ARGV) do
-  if redis.call('ZSCORE', KEYS[2], id) then
+  if redis.call('ZSCORE', KEYS[2], id) and redis.call('SISMEMBER', KEYS[4], id) == 0 then
     requeue(id)
   end
 end
@@ -96,9 +113,10 @@ class RedisRefineQueue(RefineQueue):
     def __init__(self, client: redis.Redis, *, prefix: str = "earful:refine:") -> None:
         self.client = client
         self.prefix = prefix
-        self._keys = [f"{prefix}waiting", f"{prefix}leased", f"{prefix}queued_at"]
+        self._keys = [f"{prefix}waiting", f"{prefix}leased", f"{prefix}queued_at", f"{prefix}held"]
         self._add = client.register_script(_ADD)
         self._take = client.register_script(_TAKE)
+        self._hold = client.register_script(_HOLD)
         self._done = client.register_script(_DONE)
         self._release = client.register_script(_RELEASE)
 
@@ -109,6 +127,10 @@ class RedisRefineQueue(RefineQueue):
     def add(self, ids: Sequence[str]) -> None:
         if ids:
             self._add(keys=self._keys, args=list(dict.fromkeys(ids)))
+
+    def hold(self, ids: Sequence[str]) -> None:
+        if ids:
+            self._hold(keys=self._keys, args=[refine_queue.HOLD_SECONDS, *dict.fromkeys(ids)])
 
     def take(self, limit: int) -> list[str]:
         taken = self._take(keys=self._keys, args=[limit, refine_queue.LEASE_SECONDS])

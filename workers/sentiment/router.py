@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from earful.models import Mention, Sentiment, SentimentLabel
 from workers.sentiment import rating as ratings
-from workers.sentiment.scorers import Scorer, ScorerUnavailable
+from workers.sentiment.passages import Passage
+from workers.sentiment.scorers import Scorer, ScorerUnavailable, TargetRequest, TargetScore
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,15 @@ def scoring_input(mentions: Sequence[Mention]) -> tuple[list[tuple[str | None, s
 def is_pending(sentiment: Sentiment) -> bool:
     """True when the accurate scorer has not scored this mention yet."""
     return sentiment.model is not None and PENDING in sentiment.model
+
+
+@dataclass(frozen=True)
+class TargetSentiment:
+    """A mention's sentiment toward one target (a brand), and the passages it was read from."""
+
+    key: str
+    sentiment: Sentiment
+    passages: tuple[Passage, ...]
 
 
 class SentimentRouter:
@@ -149,3 +160,43 @@ class SentimentRouter:
         if value is None and stars is None:
             return Sentiment(model=f"{PENDING}{waiting_for}")
         return Sentiment(score=score, label=label, model=f"{name} ({PENDING}{waiting_for})")
+
+    def score_targets(self, items: Sequence[tuple[str | None, TargetRequest]],
+                      ratings_normalized: Sequence[float | None] | None = None) -> list[list[TargetSentiment]]:
+        """(lang, request) pairs → per request, the sentiment toward each of its targets, batched
+        per scorer; a language without a scorer (or a scorer that fails) leaves them unscored."""
+        stars = list(ratings_normalized) if ratings_normalized is not None else [None] * len(items)
+        results: list[list[TargetSentiment]] = [
+            [TargetSentiment(t.key, Sentiment(), ()) for t in request.targets] for _, request in items]
+        groups: dict[int, tuple[Scorer, list[int]]] = {}
+        for i, (lang, _request) in enumerate(items):
+            scorer = self.scorer_for(lang)
+            if scorer is not None:
+                groups.setdefault(id(scorer), (scorer, []))[1].append(i)
+        for scorer, indexes in groups.values():
+            scored = self._run_targets(scorer, [items[i][1] for i in indexes])
+            for n, i in enumerate(indexes):
+                if scored is not None:
+                    results[i] = [self._target(s, items[i][0], stars[i], scorer) for s in scored[n]]
+        return results
+
+    def _run_targets(self, scorer: Scorer, requests: list[TargetRequest]) -> list[list[TargetScore]] | None:
+        try:
+            return scorer.score_targets(requests)
+        except Exception:
+            logger.exception("sentiment scorer %s failed on a batch of %d; they stay unscored",
+                             scorer.name, len(requests))
+            return None
+
+    def _target(self, scored: TargetScore, lang: str | None, stars: float | None, scorer: Scorer) -> TargetSentiment:
+        if not scored.targeted or scorer.target_band is None:
+            return TargetSentiment(scored.key, self._finish(scored.score, lang, stars, scorer, waiting_for=None),
+                                   scored.passages)
+        score = round(max(-1.0, min(1.0, scored.score)), 4)
+        band = scorer.target_band
+        label: SentimentLabel = "positive" if score > band else "negative" if score < -band else "neutral"
+        name = scorer.target_name or scorer.name
+        if stars is not None:
+            score, label = ratings.blend(score, label, stars)
+            name += ratings.SUFFIX
+        return TargetSentiment(scored.key, Sentiment(score=score, label=label, model=name), scored.passages)

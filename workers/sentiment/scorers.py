@@ -5,11 +5,34 @@ from __future__ import annotations
 import importlib.metadata
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from earful.errors import EarfulError
+from workers.sentiment.passages import Passage
+from workers.sentiment.targets import Target
 
-MAX_SCORED_CHARS = 5_000
+MAX_SCORED_CHARS = 5_000  # what the lexicon scorers read of a text
+
+
+@dataclass(frozen=True)
+class TargetScore:
+    """A text's sentiment toward one target, and what was read for it. ``targeted`` False: the
+    whole-text score (the target does not occur, or the text is a short post read whole)."""
+
+    key: str
+    score: float
+    passages: tuple[Passage, ...]
+    targeted: bool
+
+
+@dataclass(frozen=True)
+class TargetRequest:
+    """A text and its targets; ``article``: news or a blog post (read for each target even when short)."""
+
+    text: str
+    targets: Sequence[Target]
+    article: bool = False
 
 
 class ScorerUnavailable(EarfulError):
@@ -29,10 +52,23 @@ class Scorer(ABC):
     # Calibration: per language ("*" for any other), |score| at most this is neutral. A language
     # without a band uses the global thresholds (EARFUL_POSITIVE_THRESHOLD/_NEGATIVE_THRESHOLD).
     neutral_bands: Mapping[str, float] = MappingProxyType({})
+    # A scorer that reads passages for targets names that reading, and its own neutral band.
+    target_name: str | None = None
+    target_band: float | None = None
 
     @abstractmethod
     def score_many(self, texts: Sequence[str]) -> list[float]:
         """One score per text, in order."""
+
+    def score_targets(self, requests: Sequence[TargetRequest]) -> list[list[TargetScore]]:
+        """Per text, one score per target. Here: the whole-text score for every target (the lexicons
+        read too little context to tell one entity's sentiment from another's)."""
+        scores = self.score_many([request.text for request in requests])
+        out = []
+        for request, score in zip(requests, scores, strict=True):
+            read = Passage(request.text[:MAX_SCORED_CHARS], 0, min(len(request.text), MAX_SCORED_CHARS))
+            out.append([TargetScore(target.key, score, (read,), False) for target in request.targets])
+        return out
 
 
 def package_version(package: str, install_hint: str) -> str:

@@ -8,6 +8,7 @@ machine-learning library. The head is saved in the same JSON layout as the senti
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -22,15 +23,16 @@ CLASSES = ("negative", "neutral", "positive")  # the heads' class order
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, c: float, *, classes: int = 3, max_iter: int = 50,
-                 tol: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
-    """Minimise ``c · Σ −log p(y_i | x_i) + ½‖W‖²`` (intercepts not penalised).
+                 tol: float = 1e-8, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Minimise ``c · Σ w_i · −log p(y_i | x_i) + ½‖W‖²`` (intercepts not penalised; w_i 1 by default).
 
     Returns ``(coef, intercept)``, ``coef`` classes × dim: the objective of scikit-learn's
-    LogisticRegression(C=c) with the multinomial loss, solved to convergence.
+    LogisticRegression(C=c) with the multinomial loss (and ``sample_weight``), solved to convergence.
     """
     n, dim = x.shape
     xb = np.hstack([x.astype(np.float64), np.ones((n, 1))])  # last column: the intercept
-    onehot = np.eye(classes)[y]
+    w_row = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    onehot = np.eye(classes)[y] * w_row[:, None]
     theta = np.zeros((classes, dim + 1))
     penalty = np.ones(dim + 1)
     penalty[-1] = 1e-9  # the intercept is free; a whisker keeps the Hessian invertible
@@ -47,11 +49,11 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, c: float, *, classes: int = 3, ma
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
-        grad = c * (p - onehot).T @ xb + penalty * theta
+        grad = c * (p * w_row[:, None] - onehot).T @ xb + penalty * theta
         hess = np.zeros((classes, dim + 1, classes, dim + 1))
         for a in range(classes):
             for b in range(a, classes):
-                w = p[:, a] * ((a == b) - p[:, b])
+                w = w_row * p[:, a] * ((a == b) - p[:, b])
                 block = c * (xb * w[:, None]).T @ xb
                 hess[a, :, b, :] = block
                 hess[b, :, a, :] = block
@@ -70,6 +72,27 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, c: float, *, classes: int = 3, ma
         if previous - current <= tol * max(1.0, abs(current)):
             break
     return theta[:, :dim], theta[:, dim]
+
+
+def balanced_weights(y: np.ndarray, classes: int = 3) -> np.ndarray:
+    """Per-row weights that give every class the same total weight (a head without class priors)."""
+    counts = np.bincount(y, minlength=classes).astype(np.float64)
+    return np.asarray(len(y) / (classes * np.maximum(counts[y], 1.0)))
+
+
+def training_arguments(description: str, files_help: str, c: float, c_help: str, data: str) -> argparse.Namespace:
+    """The head-training scripts' command line: files, --c, --out, --check, --cv (files must exist)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="+", type=Path, help=files_help)
+    parser.add_argument("--c", type=float, default=c, help=c_help)
+    parser.add_argument("--out", type=Path, default=None, help="default: the shipped head file")
+    parser.add_argument("--check", action="store_true", help="compare with the shipped head, write nothing")
+    parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold cross-validation, write nothing")
+    args = parser.parse_args()
+    missing = [str(path) for path in args.files if not path.is_file()]
+    if missing:
+        parser.error(f"not found: {', '.join(missing)} (the labelled sets are in {data})")
+    return args
 
 
 def file_digest(path: Path) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -39,6 +40,7 @@ class Service(ABC):
 
     name = ""
     main_thread = False  # True: must run in the process's main thread (it relies on signals)
+    changed: Callable[[], None] | None = None  # set by the supervisor: call it to publish health at once
 
     def __init__(self) -> None:
         self._state: State = "starting"
@@ -82,6 +84,10 @@ class Service(ABC):
     def state(self) -> State:
         return self._state
 
+    def healths(self) -> list[ServiceHealth]:
+        """What this service reports (a group in a child process reports each of its services)."""
+        return [self.health()]
+
     def health(self) -> ServiceHealth:
         with self._lock:
             state, since, error = self._state, self._since, self._error
@@ -94,6 +100,8 @@ class Service(ABC):
     def _set(self, state: State, error: str | None = None) -> None:
         with self._lock:
             self._state, self._since, self._error = state, utcnow(), error
+        if self.changed is not None:
+            self.changed()
 
     def _close_quietly(self) -> None:
         try:

@@ -17,6 +17,7 @@ from typing import Any
 
 from earful.state import StateStore
 from workers.services.base import Service, ServiceHealth
+from workers.services.group import PipeHeartbeat
 from workers.services.heartbeat import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,9 @@ class Supervisor:
     """The services of one process role, run until stopped."""
 
     def __init__(self, role: str, services: Sequence[Service], *, state: StateStore | None = None,
-                 heartbeat_every: float = 15.0, join_timeout: float = 60.0) -> None:
+                 heartbeat_every: float = 15.0, join_timeout: float = 60.0, health_fd: int | None = None) -> None:
+        """``health_fd``: a child process reports its services' health to its parent there, instead of
+        publishing it in the state store itself."""
         foreground = [s for s in services if s.main_thread]
         if len(foreground) > 1:
             raise ValueError(f"only one service can run in the main thread: {[s.name for s in foreground]}")
@@ -37,18 +40,26 @@ class Supervisor:
         self.stop_event = threading.Event()
         self._foreground = foreground[0] if foreground else None
         self._threads: list[threading.Thread] = []
-        self._heartbeat = Heartbeat(state, role, self.health) if state is not None else None
+        self._heartbeat: Heartbeat | PipeHeartbeat | None = None
+        if health_fd is not None:
+            self._heartbeat, heartbeat_every = PipeHeartbeat(health_fd, self.health), min(heartbeat_every, 2.0)
+        elif state is not None:
+            self._heartbeat = Heartbeat(state, role, self.health)
         self._heartbeat_every = heartbeat_every
+        self._beat_now = threading.Event()
+        for service in self.services:
+            service.changed = self.beat_now
         self._join_timeout = join_timeout
 
     def health(self) -> list[ServiceHealth]:
-        return [s.health() for s in self.services]
+        return [health for service in self.services for health in service.healths()]
 
     def stop(self) -> None:
         """Ask every service to stop (from any thread)."""
         if self.stop_event.is_set():
             return
         self.stop_event.set()
+        self._beat_now.set()
         for service in reversed(self.services):
             service.mark_stopping()
             try:
@@ -87,14 +98,18 @@ class Supervisor:
         self._threads.append(thread)
         thread.start()
 
-    def _start_heartbeat(self, heartbeat: Heartbeat) -> None:
+    def _start_heartbeat(self, heartbeat: Heartbeat | PipeHeartbeat) -> None:
         def beat() -> None:
-            while True:
+            while not self.stop_event.is_set():
                 heartbeat.beat()
-                if self.stop_event.wait(self._heartbeat_every):
-                    return
+                self._beat_now.wait(self._heartbeat_every)
+                self._beat_now.clear()
 
         threading.Thread(target=beat, name="heartbeat", daemon=True).start()
+
+    def beat_now(self) -> None:
+        """Publish health now rather than at the next beat (a service's state changed)."""
+        self._beat_now.set()
 
     def _join(self) -> None:
         for thread in self._threads:

@@ -92,3 +92,25 @@ def test_profile_items_and_page_limit(page_server: Any, tmp_path: Path) -> None:
     assert [(m.author, m.text) for m in posts] == [("ann", "Initech support is slow."), ("bob", "Agreed.")]
     assert all(m.brands == ["initech"] for m in result.mentions)
     assert sum(page_server.hits(u) for u in others) == 1 and result.counts["page_limit_reached"] == 2
+
+
+def test_a_crawl_never_follows_a_redirect_to_another_local_service(tmp_path: Path) -> None:
+    import pytest
+
+    from earful.errors import SourceError
+    from tests.crawlers.hostile import HostileServer, answer
+
+    other = HostileServer()  # another service on this machine, a redirect away
+    jump = HostileServer()
+    try:
+        secret = other.add(answer(body=b"<html><body><p>Acme internal admin page</p></body></html>"))
+        start = jump.add(answer("302 Found", headers=[("Location", secret)]))
+        metadata = jump.add(answer("302 Found", headers=[("Location", "http://169.254.169.254/latest/")]))
+        other_scheme = jump.add(answer("302 Found", headers=[("Location", "file:///etc/passwd")]))
+        source = WebSource(name="hostile", type="web", urls=[start, metadata, other_scheme])
+        with pytest.raises(SourceError, match="refused to follow a redirect"):
+            collect(source, tmp_path)
+        assert other.hits(secret) == 0
+    finally:
+        jump.close()
+        other.close()

@@ -94,3 +94,36 @@ def test_trends_match(both: dict[str, TestClient], params: dict[str, str]) -> No
     embedded, elastic = answers(both, "/api/v1/trends", params)
     assert embedded == elastic
     assert embedded["total"] > 0  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("forged", [
+    {"s": "relevance", "a": 4_000_000_000},  # the offset that made tantivy abort the process
+    {"s": "relevance", "a": [1.0, 4_000_000_000_000_000_000_000], "p": None},
+    {"s": "newest", "a": -1},
+])
+@pytest.mark.parametrize("key", [b"earful-search-cursor-v1", b"earful-es-cursor-v1"])
+def test_forged_cursors_are_400s_and_the_api_keeps_serving(both: dict[str, TestClient], forged: dict[str, object],
+                                                           key: bytes) -> None:
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    body = json.dumps(forged).encode()
+    for mac_bytes in (8, 16):
+        mac = hmac.new(key, body, hashlib.sha256).digest()[:mac_bytes]
+        token = base64.urlsafe_b64encode(mac + body).decode().rstrip("=")
+        for client in both.values():
+            sort = str(forged["s"])
+            response = client.get("/api/v1/mentions", params={"q": "acme", "sort": sort, "cursor": token})
+            assert response.status_code == 400 and "cursor" in response.json()["detail"]
+            assert client.get("/api/v1/mentions", params={"q": "acme"}).status_code == 200
+
+
+def test_relevance_paging_works_with_the_installation_key(both: dict[str, TestClient]) -> None:
+    for client in both.values():
+        first = client.get("/api/v1/mentions", params={"q": "acme OR globex", "limit": "10"}).json()
+        assert first["next_cursor"]
+        second = client.get("/api/v1/mentions", params={"q": "acme OR globex", "limit": "10",
+                                                        "cursor": first["next_cursor"]}).json()
+        assert {i["id"] for i in first["items"]}.isdisjoint(i["id"] for i in second["items"])

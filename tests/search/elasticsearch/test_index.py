@@ -123,13 +123,13 @@ def test_relevance_paging_goes_on_without_its_point_in_time(es: ElasticsearchInd
     request = SearchRequest(limit=3, highlight=False)
     first = es.search(request)
     assert first.next_cursor
-    position = es_cursor.decode(first.next_cursor)
+    position = es_cursor.decode(first.next_cursor, es.signer)
     assert position.pit
     if how == "expired snapshot":
         es.client.close_point_in_time(id=position.pit)
         cursor = first.next_cursor
     else:
-        cursor = es_cursor.encode(es_cursor.RelevanceCursor(after=position.after[:2]))
+        cursor = es_cursor.encode(es_cursor.RelevanceCursor(after=position.after[:2]), es.signer)
     seen = [h.mention.id for h in first.hits]
     while cursor:
         page = es.search(replace(request, cursor=cursor))

@@ -12,6 +12,7 @@ from elasticsearch import ApiError
 from earful.errors import BadRequest, IndexUnavailable
 from earful.query.ast import And, Near, Not, Or, Phrase, Term
 from search.base import SearchFilters
+from search.cursor import Signer
 from search.elasticsearch import cursor as es_cursor
 from search.elasticsearch.aggs import translate_aggs
 from search.elasticsearch.client import display_url
@@ -113,9 +114,11 @@ def test_index_names_and_versions() -> None:
 
 
 def test_relevance_cursor_round_trip_and_size_limit() -> None:
+    signer = Signer(b"k" * 32)
     cursor = es_cursor.RelevanceCursor(after=[1.5, 123, 7], pit="p" * 50)
-    assert es_cursor.decode(es_cursor.encode(cursor)) == cursor
-    long = es_cursor.decode(es_cursor.encode(es_cursor.RelevanceCursor(after=[1.5, 123, 7], pit="p" * 3000)))
+    assert es_cursor.decode(es_cursor.encode(cursor, signer), signer) == cursor
+    long = es_cursor.decode(es_cursor.encode(es_cursor.RelevanceCursor(after=[1.5, 123, 7], pit="p" * 3000),
+                                             signer), signer)
     assert long == es_cursor.RelevanceCursor(after=[1.5, 123], pit=None)
 
 
