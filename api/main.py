@@ -16,7 +16,19 @@ from api import dashboard
 from api.deps import require_api_key
 from api.headers import add_headers
 from api.problems import API_RESPONSES, RETRY_AFTER_SECONDS, drop_validation_responses
-from api.routes import compare, export, health, mentions, ratings, searches, sources, themes, top, trends
+from api.routes import (
+    alerts,
+    compare,
+    export,
+    health,
+    mentions,
+    ratings,
+    searches,
+    sources,
+    themes,
+    top,
+    trends,
+)
 from api.session import Sessions
 from earful import __version__
 from earful.config import AppConfig
@@ -66,7 +78,8 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     serving process's services in /health.
     """
     app = FastAPI(title="Earful", version=__version__,
-                  description="Search, trends, compare, themes, ratings and export of the mentions Earful has collected.")
+                  description="Search, trends, compare, themes, ratings, export and alerts over the mentions Earful "
+                              "has collected.")
     app.state.settings = settings
     app.state.index = index
     app.state.state_store = state
@@ -74,7 +87,7 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     app.state.services = services
     app.state.sessions = Sessions(settings.api_keys, int(settings.session_hours * 3600))
     secured = [Depends(require_api_key)]
-    for resource in (mentions, trends, sources, compare, top, themes, ratings, export, searches):
+    for resource in (mentions, trends, sources, compare, top, themes, ratings, export, searches, alerts):
         app.include_router(resource.router, prefix="/api/v1", dependencies=secured, responses=API_RESPONSES)
     app.include_router(health.router)
     app.middleware("http")(add_headers)

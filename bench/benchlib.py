@@ -42,6 +42,24 @@ def ready_index(path: Path, mentions: Callable[[int], Iterable[Mention]], n: int
     return EmbeddedIndex(path, writable=False)
 
 
+def prepared(directory: Path, n: int, reuse: bool, mentions: Callable[[int], Iterable[Mention]]) -> Path:
+    """The index of ``n`` mentions under ``directory``: the one built before (``reuse``), else a new one."""
+    path = directory / f"n{n}"
+    if not (reuse and path.is_dir()):
+        shutil.rmtree(path, ignore_errors=True)
+        print(f"building {n:,} mentions in {path}", flush=True)
+        build(path, mentions(n), n)
+    return path
+
+
+def report(name: str, times: list[float], cpu: list[float], width: int = 48) -> None:
+    """p50 and p95 wall time and the median CPU time, in milliseconds."""
+    times, cpu = sorted(times), sorted(cpu)
+    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+    print(f"{name:<{width}} p50 {statistics.median(times):7.2f} ms   p95 {p95:7.2f} ms   "
+          f"CPU p50 {statistics.median(cpu):7.2f} ms   (n={len(times)})", flush=True)
+
+
 def measure(name: str, runs: int, call: Callable[[random.Random], object], *, warm: int = 5) -> None:
     """p50 and p95 of ``runs`` calls (after ``warm`` unmeasured ones), in milliseconds, and the median
     CPU time of the process per call (all its threads): on a busy machine, the part that is ours."""
@@ -54,7 +72,4 @@ def measure(name: str, runs: int, call: Callable[[random.Random], object], *, wa
         call(rng)
         times.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - used) * 1000)
-    times.sort()
-    p95 = times[max(0, int(len(times) * 0.95) - 1)]
-    print(f"{name:<48} p50 {statistics.median(times):7.2f} ms   p95 {p95:7.2f} ms   "
-          f"CPU p50 {statistics.median(cpu):7.2f} ms   (n={runs})", flush=True)
+    report(name, times, cpu)

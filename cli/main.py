@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "refine",
     "analytics",
     "exchange",
+    "alerts",
 )
 
 
@@ -30,11 +31,15 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     from earful.config import load_config
 
     config = load_config(args.file)
-    say(f"{args.file}: OK — {len(config.brands)} brands, {len(config.sources)} sources")
+    say(f"{args.file}: OK — {len(config.brands)} brands, {len(config.sources)} sources, "
+        f"{len(config.alerts)} alert rules")
     for brand in config.brands:
-        say(f"  brand {brand.id}: {brand.query}")
+        say(f"  brand {brand.id}: {brand.query}" + (f" ({brand.tz})" if brand.tz else ""))
     for source in config.sources:
         say(f"  source {source.name} ({source.type}, every {source.interval}s): {source.target}")
+    for rule in config.alerts:
+        watched = " ".join(p for p in (f"brand {rule.brand}" if rule.brand else "", f"q {rule.q}" if rule.q else "") if p)
+        say(f"  alert {rule.id}: {rule.trigger} on {watched} ({rule.sensitivity}, {rule.interval // 60}-minute buckets)")
     return 0
 
 

@@ -1,18 +1,19 @@
 """Which services each process role runs: the one table ``earful run|serve|scheduler|worker`` start from.
 
-| role        | services                              | what the process does                                  |
-|-------------|---------------------------------------|--------------------------------------------------------|
-| `run`       | [collect: scheduler, refiner], api    | serves the API; a child process collects on schedule and refines sentiment |
-| `serve`     | api                                   | serves the API over the index                          |
-| `scheduler` | scheduler                             | collects on schedule (batches go to Redis with RQ)     |
-| `worker`    | rq-worker, rq-upkeep, refiner         | processes queued batches (retries, jobs of dead workers), refines sentiment |
+| role        | services                                      | what the process does                                  |
+|-------------|-----------------------------------------------|--------------------------------------------------------|
+| `run`       | [collect: scheduler, refiner, alerts], api    | serves the API; a child process collects on schedule, refines sentiment and evaluates alert rules |
+| `serve`     | api                                           | serves the API over the index                          |
+| `scheduler` | scheduler                                     | collects on schedule (batches go to Redis with RQ)     |
+| `worker`    | rq-worker, rq-upkeep, refiner, alerts         | processes queued batches (retries, jobs of dead workers), refines sentiment, evaluates alert rules |
 
 A ``Group`` runs in a child process of its own, supervised by the role's process (restarted when
 it dies, stopped with it, never outliving it): work that holds the GIL (collecting, processing)
 stays out of the API's way there, and the API reads the index the child writes. A service that
-does not apply (no slow sentiment scorer configured, a burst worker) is left out. Further
-background work (alert evaluation, digests, deliveries) is one more service name here, in a
-group or beside it.
+does not apply (no slow sentiment scorer configured, a burst worker, alerts in a process that does
+not index) is left out. Alert rules are evaluated after every batch by the process that indexes
+it; the ``alerts`` service adds the clock (silences, buckets that end quietly). Further background
+work (digests, deliveries) is one more service name here, in a group or beside it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from cli.helpers import say
 from cli.serve import ApiService, api_server
+from earful.errors import IndexUnavailable
 from earful.settings import Settings
 from earful.state import StateStore, open_state
 from search.base import IndexBackend
@@ -46,10 +48,10 @@ class Group:
 
 
 ROLES: dict[str, tuple[str | Group, ...]] = {
-    "run": (Group("collect", ("scheduler", "refiner"), nice=10), "api"),
+    "run": (Group("collect", ("scheduler", "refiner", "alerts"), nice=10), "api"),
     "serve": ("api",),
     "scheduler": ("scheduler",),
-    "worker": ("rq-worker", "rq-upkeep", "refiner"),
+    "worker": ("rq-worker", "rq-upkeep", "refiner", "alerts"),
 }
 
 
@@ -164,9 +166,29 @@ def _rq_upkeep(ctx: RoleContext) -> Service | None:
     return RQUpkeepService(ctx.resources["redis"], ctx.options.queues or ctx.settings.worker_queues, state=ctx.state)
 
 
+def _alerts(ctx: RoleContext) -> Service | None:
+    from workers.alerts.service import AlertService
+    from workers.runtime import evaluator_of
+
+    if ctx.runs("rq-worker"):  # the evaluator of the processor the worker's jobs run
+        if ctx.options.burst:
+            return None
+        from workers.jobs import processor
+
+        try:
+            evaluator = evaluator_of(processor())
+        except IndexUnavailable as exc:
+            say(f"warning: not evaluating alert rules on a clock in this worker: {exc}")
+            return None
+    else:
+        evaluator = ctx.runtime.evaluator  # None when batches go to workers: they evaluate
+    return AlertService(evaluator, tick=getattr(ctx.options, "alert_tick", 30.0)) if evaluator else None
+
+
 SERVICES: dict[str, Callable[[RoleContext], Service | None]] = {
     "scheduler": _scheduler,
     "refiner": _refiner,
+    "alerts": _alerts,
     "api": _api,
     "rq-worker": _rq_worker,
     "rq-upkeep": _rq_upkeep,

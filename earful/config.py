@@ -7,9 +7,20 @@ from pathlib import Path
 from typing import Annotated, Any, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
-from earful.errors import ConfigError, QuerySyntaxError
+from earful.alerts.rules import AlertRule, RuleBook
+from earful.errors import BadRequest, ConfigError, QuerySyntaxError
+from earful.params import parse_zone
 from earful.query import Node, parse
 from earful.query.fields import RULE_FIELDS
 from earful.sources import SLUG, SiteProfile, SourceBase, SourceType, canonical_type, registered, source_types
@@ -27,7 +38,18 @@ class BrandConfig(BaseModel):
     name: str = Field(min_length=1)
     query: str = Field(min_length=1, max_length=10_000)
     competitors: list[str] = Field(default_factory=list)
+    tz: str | None = None  # IANA zone of the brand's daily rhythm (alerts); UTC when unset
     _rule: Node | None = PrivateAttr(default=None)
+
+    @field_validator("tz")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_zone(value)
+            except BadRequest:
+                raise ValueError(f"{value!r} is not an IANA time zone name; use e.g. Europe/Berlin") from None
+        return value
 
     @property
     def rule(self) -> Node:
@@ -42,6 +64,7 @@ class AppConfig(BaseModel):
     brands: list[BrandConfig] = Field(default_factory=list)
     sources: list[SourceConfig] = Field(default_factory=list)
     profiles: dict[str, SiteProfile] = Field(default_factory=dict)
+    alerts: list[AlertRule] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -56,6 +79,11 @@ class AppConfig(BaseModel):
 
     def brand(self, brand_id: str) -> BrandConfig | None:
         return next((b for b in self.brands if b.id == brand_id), None)
+
+    def rule_book(self) -> RuleBook:
+        """What alert rules (the file's and the API's) are checked against."""
+        return RuleBook(tuple(self.alerts), {b.id: b.tz for b in self.brands},
+                        frozenset(source_types()) | {s.name for s in self.sources})
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:
@@ -92,6 +120,7 @@ def _check_references(config: AppConfig, file: str) -> None:
         problem = source.check(config.profiles)
         if problem is not None:
             raise ConfigError(problem[1], file=file, key=f"sources[{i}].{problem[0]}")
+    config.rule_book().check(config.alerts, file)
 
 
 @lru_cache(maxsize=8)
@@ -115,7 +144,7 @@ def parse_config(data: Any, file: str = "<config>") -> AppConfig:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError("the top level must be a mapping with 'brands' and 'sources'", file=file)
+        raise ConfigError("the top level must be a mapping with 'brands', 'sources' and 'alerts'", file=file)
     try:
         config = config_model().model_validate(data)
     except ValidationError as exc:

@@ -139,3 +139,23 @@ def redis_url(redis_server: str) -> str:
     client.flushdb()
     client.close()
     return url
+
+
+@pytest.fixture
+def sqlite_state(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A state store in a SQLite file under the test's temp dir."""
+    from earful.state import SQLiteStateStore
+
+    opened = SQLiteStateStore(tmp_path / "state.sqlite3")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def embedded_index(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An empty embedded index under the test's temp dir, open for writing."""
+    from search.embedded import EmbeddedIndex
+
+    opened = EmbeddedIndex(tmp_path / "index")
+    yield opened
+    opened.close()

@@ -95,7 +95,9 @@ def build_from_settings(settings: Settings) -> Processor:
             locked.permanent = True  # type: ignore[attr-defined]  # a second writer, not an outage to wait out
             raise locked from exc
         raise
-    return build_processor(settings, settings.app_config, index)
+    from earful.state import open_state
+
+    return build_processor(settings, settings.app_config, index, open_state(settings))
 
 
 def embedded_lock_message(settings: Settings) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from earful.errors import EarfulError
 from earful.models import Mention, RawMention
@@ -21,24 +21,34 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+
+class BatchListener(Protocol):
+    """Told of the mentions each batch added to the index, once indexed (the alert evaluator); a
+    mention stored again (a feed re-delivering its older items) is not news."""
+
+    def after_batch(self, mentions: Sequence[Mention]) -> object: ...
+
+
 class Processor:
     """Turns collected RawMentions into stored Mentions. Safe to re-run on the same input."""
 
     def __init__(self, matcher: BrandMatcher, detector: LanguageDetector,
                  sentiment: SentimentRouter, index: IndexBackend,
-                 refine_queue: RefineQueue | None = None) -> None:
-        """With a ``refine_queue``, slow scorers are left to the background refiner."""
+                 refine_queue: RefineQueue | None = None, listeners: Sequence[BatchListener] = ()) -> None:
+        """With a ``refine_queue``, slow scorers are left to the background refiner; ``listeners`` are
+        told of each indexed batch."""
         self.matcher = matcher
         self.detector = detector
         self.sentiment = sentiment
         self.index = index
         self.refine_queue = refine_queue
+        self.listeners = list(listeners)
 
     def process(self, raws: Sequence[RawMention], known: Sequence[Mention] = ()) -> RunStats:
         """``known``: the same mentions as stored elsewhere (an export being imported); their
         sentiment is kept, as a stored one is, when text, rating, language and scorer agree."""
         stats = RunStats(collected=len(raws))
-        mentions = self._enrich(raws, stats, known)
+        mentions, stored = self._enrich(raws, stats, known)
         with WRITE_LOCK:
             mentions = self._dedupe(mentions, stats)
             pending = [m.id for m in mentions if is_pending(m.sentiment)]
@@ -49,7 +59,15 @@ class Processor:
                 # IndexUnavailable propagates: the caller keeps the batch and retries it.
                 stats.indexed = self.index.upsert(mentions)
         self._queue_refinement(pending)
+        self._tell([m for m in mentions if m.id not in stored])
         return stats
+
+    def _tell(self, mentions: Sequence[Mention]) -> None:
+        for listener in self.listeners if mentions else ():
+            try:
+                listener.after_batch(mentions)
+            except Exception:  # stored is stored: a listener's trouble is logged, the batch is done
+                logger.exception("after indexing %d mentions, %s failed", len(mentions), type(listener).__name__)
 
     def _queue_refinement(self, pending: list[str]) -> None:
         if not pending or self.refine_queue is None:
@@ -60,7 +78,9 @@ class Processor:
             logger.exception("could not queue %d mentions for sentiment refinement; they are refined "
                              "when their hold runs out", len(pending))
 
-    def _enrich(self, raws: Sequence[RawMention], stats: RunStats, known: Sequence[Mention] = ()) -> list[Mention]:
+    def _enrich(self, raws: Sequence[RawMention], stats: RunStats,
+                known: Sequence[Mention] = ()) -> tuple[list[Mention], set[str]]:
+        """The prepared and scored mentions, and the ids among them the index held already."""
         kept: list[Mention] = []
         for raw in raws:
             try:
@@ -71,18 +91,20 @@ class Processor:
                 continue
             if mention is not None:
                 kept.append(mention)
-        self._score(kept, known)
-        return kept
+        return kept, self._score(kept, known)
 
-    def _score(self, mentions: list[Mention], known: Sequence[Mention] = ()) -> None:
-        """Score, keeping a stored final score when text, rating and scorer are unchanged."""
+    def _score(self, mentions: list[Mention], known: Sequence[Mention] = ()) -> set[str]:
+        """Score, keeping a stored final score when text, rating and scorer are unchanged; returns the ids
+        the index held already."""
+        indexed = {m.id: m for m in self.index.get([m.id for m in mentions])} if mentions else {}
         stored = {m.id: m for m in known}
-        stored.update({m.id: m for m in self.index.get([m.id for m in mentions])} if mentions else {})
+        stored.update(indexed)
         todo = [m for m in mentions if not self._reuse(m, stored.get(m.id))]
         items, stars = scoring_input(todo)
         scores = self.sentiment.score(items, stars, defer_slow=self.refine_queue is not None)
         for mention, sentiment in zip(todo, scores):
             mention.sentiment = sentiment
+        return set(indexed)
 
     def _reuse(self, mention: Mention, stored: Mention | None) -> bool:
         if stored is None or stored.sentiment.model is None or is_pending(stored.sentiment):

@@ -16,6 +16,7 @@ from earful.settings import Settings
 from earful.state import StateStore, open_state
 from search.base import IndexBackend
 from search.factory import open_index
+from workers.alerts.evaluator import Evaluator
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
 from workers.queue import InlineQueue, MentionQueue
@@ -24,15 +25,18 @@ from workers.spool import Spool
 
 
 class Runtime:
-    """What a collecting process holds. ``index`` opens on first use when not given."""
+    """What a collecting process holds. ``index`` opens on first use when not given; ``evaluator``
+    evaluates alert rules after each batch this process indexes (None when batches go to workers)."""
 
     def __init__(self, settings: Settings, config: AppConfig, index: IndexBackend | None,
-                 state: StateStore, queue: MentionQueue, spool: Spool, *, index_writable: bool = False) -> None:
+                 state: StateStore, queue: MentionQueue, spool: Spool, *, index_writable: bool = False,
+                 evaluator: Evaluator | None = None) -> None:
         self.settings = settings
         self.config = config
         self.state = state
         self.queue = queue
         self.spool = spool
+        self.evaluator = evaluator
         self._index = index
         self._index_writable = index_writable
 
@@ -52,12 +56,19 @@ class Runtime:
         self.state.close()
 
 
-def build_processor(settings: Settings, config: AppConfig, index: IndexBackend) -> Processor:
+def build_processor(settings: Settings, config: AppConfig, index: IndexBackend,
+                    state: StateStore | None = None) -> Processor:
+    """The processing stages; with ``state``, alert rules are evaluated after every batch it indexes."""
     from workers.refine import open_refine_queue
 
     router = default_router(settings=settings)
+    listeners = [Evaluator(index, state, config)] if state is not None else []
     return Processor(BrandMatcher(config.brands), FastTextDetector(), router, index,
-                     refine_queue=open_refine_queue(settings, router))
+                     refine_queue=open_refine_queue(settings, router), listeners=listeners)
+
+
+def evaluator_of(processor: Processor) -> Evaluator | None:
+    return next((x for x in processor.listeners if isinstance(x, Evaluator)), None)
 
 
 def open_runtime(settings: Settings, config: AppConfig | None = None) -> Runtime:
@@ -70,8 +81,9 @@ def open_runtime(settings: Settings, config: AppConfig | None = None) -> Runtime
 
         return Runtime(settings, config, None, open_state(settings), RQQueue(settings), spool)
     index = open_index(settings, writable=True)
-    queue = InlineQueue(build_processor(settings, config, index))
-    return Runtime(settings, config, index, open_state(settings), queue, spool)
+    state = open_state(settings)
+    processor = build_processor(settings, config, index, state)
+    return Runtime(settings, config, index, state, InlineQueue(processor), spool, evaluator=evaluator_of(processor))
 
 
 def writer_lock_held(settings: Settings) -> bool:

@@ -110,3 +110,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sentiment.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     sentiment.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     sentiment.set_defaults(func=cmd_eval_sentiment)
+    from cli.commands import eval_alerts
+
+    eval_alerts.register(eval_sub)

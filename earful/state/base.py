@@ -30,6 +30,18 @@ class StateStore(ABC):
     def items(self, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
         """Every (key, value) whose key starts with ``prefix``, in key order."""
 
+    @abstractmethod
+    def try_lock(self, name: str, owner: str, ttl: float) -> bool:
+        """Take the lease ``name`` for ``ttl`` seconds, or renew it if ``owner`` holds it already.
+
+        False while another owner holds it unexpired. Atomic across threads and processes (and,
+        with Redis, hosts): exactly one owner holds a lease at a time.
+        """
+
+    @abstractmethod
+    def unlock(self, name: str, owner: str) -> None:
+        """Give the lease back, if ``owner`` holds it (an expired or foreign lease is left alone)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook, not every backend holds resources
         """Release resources; the default does nothing."""
 

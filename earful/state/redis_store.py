@@ -13,6 +13,16 @@ from earful.state.base import StateStore, decode_state, encode_state
 
 logger = logging.getLogger(__name__)
 _CHUNK = 500
+# A lease: set if free, or extended if the caller holds it; given back only by its holder.
+_TAKE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+return 0
+"""
+_GIVE_BACK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
 
 class StateUnavailable(EarfulError):
@@ -30,6 +40,9 @@ class RedisStateStore(StateStore):
         self._client = client
         self._values = f"{namespace}:state"
         self._keys = f"{namespace}:state:keys"
+        self._leases = f"{namespace}:lease"
+        self._take = client.register_script(_TAKE)
+        self._give_back = client.register_script(_GIVE_BACK)
 
     @classmethod
     def from_url(cls, url: str, *, namespace: str = "earful") -> RedisStateStore:
@@ -67,6 +80,14 @@ class RedisStateStore(StateStore):
                 value = decode_state(key, raw, f"Redis ({self._values})")
                 if value is not None:
                     yield key, value
+
+    def try_lock(self, name: str, owner: str, ttl: float) -> bool:
+        key = f"{self._leases}:{name}"
+        taken = self._call("write", self._take, [key], [owner, max(1, int(ttl * 1000))])
+        return bool(taken)
+
+    def unlock(self, name: str, owner: str) -> None:
+        self._call("write", self._give_back, [f"{self._leases}:{name}"], [owner])
 
     def close(self) -> None:
         self._client.close()

@@ -18,6 +18,8 @@ class SQLiteStateStore(StateStore):
 
     _SCHEMA = """CREATE TABLE IF NOT EXISTS state (
         key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at REAL NOT NULL)"""
+    _LOCKS = """CREATE TABLE IF NOT EXISTS leases (
+        name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires REAL NOT NULL)"""
 
     def __init__(self, path: Path | str, *, timeout: float = 30.0) -> None:
         self.path = Path(path)
@@ -28,6 +30,7 @@ class SQLiteStateStore(StateStore):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
             self._connection().execute(self._SCHEMA)
+            self._connection().execute(self._LOCKS)
 
     def _connection(self) -> sqlite3.Connection:
         # A connection must not cross fork(): a child process opens its own.
@@ -73,6 +76,27 @@ class SQLiteStateStore(StateStore):
             value = decode_state(key, raw, self.path)
             if value is not None:
                 yield key, value
+
+    def try_lock(self, name: str, owner: str, ttl: float) -> bool:
+        now = time.time()
+        with self._lock:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")  # one writer at a time, across processes too
+            try:
+                row = conn.execute("SELECT owner, expires FROM leases WHERE name = ?", (name,)).fetchone()
+                free = row is None or row[0] == owner or row[1] <= now
+                if free:
+                    conn.execute("INSERT OR REPLACE INTO leases (name, owner, expires) VALUES (?, ?, ?)",
+                                 (name, owner, now + ttl))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return free
+
+    def unlock(self, name: str, owner: str) -> None:
+        with self._lock:
+            self._connection().execute("DELETE FROM leases WHERE name = ? AND owner = ?", (name, owner))
 
     def close(self) -> None:
         with self._lock:

@@ -39,6 +39,12 @@ class StagedState(StateStore):
         for key in sorted(merged):
             yield key, copy.deepcopy(merged[key])  # type: ignore[misc]
 
+    def try_lock(self, name: str, owner: str, ttl: float) -> bool:
+        return self.store.try_lock(name, owner, ttl)  # leases coordinate now: never staged
+
+    def unlock(self, name: str, owner: str) -> None:
+        self.store.unlock(name, owner)
+
     @property
     def staged(self) -> list[str]:
         return sorted(self._staged)

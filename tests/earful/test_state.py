@@ -164,3 +164,44 @@ def test_several_processes_write_one_store(backend: str, tmp_path: Path, request
         assert len(list(store.items(f"p{n}:"))) == 100
     assert store.get("shared") is not None
     store.close()
+
+
+def test_a_lease_has_one_holder_at_a_time(store: StateStore) -> None:
+    assert store.try_lock("rule:acme", "a", 30)
+    assert not store.try_lock("rule:acme", "b", 30)
+    assert store.try_lock("rule:acme", "a", 30)  # the holder renews it
+    assert store.try_lock("rule:globex", "b", 30)  # another lease is independent
+    store.unlock("rule:acme", "b")  # not b's to give back
+    assert not store.try_lock("rule:acme", "b", 30)
+    store.unlock("rule:acme", "a")
+    assert store.try_lock("rule:acme", "b", 30)
+
+
+def test_an_expired_lease_can_be_taken(store: StateStore) -> None:
+    import time
+
+    assert store.try_lock("rule:acme", "a", 0.05)
+    time.sleep(0.15)
+    assert store.try_lock("rule:acme", "b", 30)
+    store.unlock("rule:acme", "a")  # a's lease expired and is b's now: nothing happens
+    assert not store.try_lock("rule:acme", "a", 30)
+
+
+def test_leases_hold_across_threads(open_store: Callable[[], StateStore]) -> None:
+    stores = [open_store() for _ in range(8)]
+    winners: list[int] = []
+    barrier = threading.Barrier(len(stores))
+
+    def contend(n: int) -> None:
+        barrier.wait()
+        if stores[n].try_lock("rule:race", f"owner-{n}", 30):
+            winners.append(n)
+
+    threads = [threading.Thread(target=contend, args=(n,)) for n in range(len(stores))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for opened in stores:
+        opened.close()
+    assert len(winners) == 1

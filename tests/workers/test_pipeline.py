@@ -114,3 +114,41 @@ def test_a_review_with_stars_but_no_words_is_kept_and_labelled_by_its_rating(pro
     [stored] = index.get(["s1"])
     assert stored.rating is not None and stored.rating.normalized == 0.0
     assert stored.sentiment.label == "negative" and stored.content_hash == ""
+
+
+def test_listeners_hear_of_each_indexed_batch_and_their_failures_stay_theirs(brands_config, index, make_raw,  # type: ignore[no-untyped-def]
+                                                                            caplog: pytest.LogCaptureFixture) -> None:
+    heard: list[list[str]] = []
+
+    class Broken:
+        def after_batch(self, mentions):  # type: ignore[no-untyped-def]
+            raise RuntimeError("listener broke")
+
+    class Recorder:
+        def after_batch(self, mentions):  # type: ignore[no-untyped-def]
+            heard.append(sorted(m.id for m in mentions))
+
+    processor = Processor(BrandMatcher(brands_config.brands), FastTextDetector(), default_router(), index,
+                          listeners=[Broken(), Recorder()])
+    stats = processor.process([make_raw("l1", "Acme Mobile news", "Acme Mobile plans."),
+                               make_raw("l2", "Nothing to see", "No brand here at all.")])
+    assert stats.indexed == 1 and [m.id for m in index.get(["l1"])] == ["l1"]
+    assert heard == [["l1"]] and "Broken failed" in caplog.text
+    processor.process([make_raw("l3", "", "")])  # nothing indexed: nobody is told
+    assert heard == [["l1"]]
+
+
+def test_listeners_hear_only_of_mentions_new_to_the_index(brands_config, index, make_raw) -> None:  # type: ignore[no-untyped-def]
+    heard: list[list[str]] = []
+
+    class Recorder:
+        def after_batch(self, mentions):  # type: ignore[no-untyped-def]
+            heard.append(sorted(m.id for m in mentions))
+
+    processor = Processor(BrandMatcher(brands_config.brands), FastTextDetector(), default_router(), index,
+                          listeners=[Recorder()])
+    old = make_raw("o1", "Acme Mobile plan", "Acme Mobile plan review.")
+    processor.process([old])
+    processor.process([old, make_raw("n1", "Acme Mobile outage", "Acme Mobile outage today.")])  # a feed again
+    processor.process([old])
+    assert heard == [["o1"], ["n1"]]

@@ -1,0 +1,183 @@
+"""The detectors on series with known events: what opens, when, and what never does."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workers.alerts.engine import Tracker, detect
+from workers.alerts.series import Series
+from workers.alerts.tuning import DETECTED, sensitivity
+
+from .conftest import DAY, Maker
+
+HOUR = 3600
+
+
+def _at(series: Series, day: float) -> int:
+    return int(day * DAY // series.step)
+
+
+def test_an_injected_spike_opens_one_incident_that_grows_then_resolves(make_series: Maker) -> None:
+    at = 20 * DAY // 900
+
+    def spike(rate: np.ndarray) -> None:
+        rate[at:at + 8] += np.array([10, 20, 40, 60, 60, 40, 20, 10]) * rate.mean()
+
+    series = make_series(2000, 28, step=900, edit=spike)
+    tracker = Tracker(series.start, series.step)
+    changes = [update for count in series.counts.tolist() for update in tracker.step(count)]
+    volume = [u for u in changes if u.incident.trigger == "volume_spike"]
+    assert [u.change for u in volume][0] == "opened" and volume[0].bucket in (at, at + 1)
+    assert "updated" in [u.change for u in volume]  # it grew after it opened
+    assert volume[-1].change == "resolved" and volume[-1].incident.resolution == "back_in_band"
+    assert len(tracker.incidents["volume_spike"]) == 1
+    sequences = [u.incident.sequence for u in volume]
+    assert sequences == sorted(sequences) and sequences[0] == 1
+    assert volume[0].incident.observed > 5 * volume[0].incident.expected
+    assert not any(tracker.incidents[name] for name in ("silence", "negative_spike", "negative_share"))
+
+
+def test_a_lasting_level_shift_alerts_once_then_becomes_the_new_normal(make_series: Maker) -> None:
+    def campaign(rate: np.ndarray) -> None:
+        rate[20 * 24:] *= 3
+
+    series = make_series(500, 35, edit=campaign)
+    found = detect(series)
+    incidents = found.incidents["volume_spike"]
+    assert len(incidents) == 1
+    assert 20 * 24 <= incidents[0].opened <= 20 * 24 + 2
+    assert incidents[0].resolution == "new_level"
+    assert incidents[0].resolved is not None and incidents[0].resolved - incidents[0].opened <= 24
+
+
+@pytest.mark.parametrize("step", [300, 3600])
+def test_a_brand_at_three_mentions_a_day_never_alerts_on_noise(make_series: Maker, step: int) -> None:
+    for seed in range(4):
+        found = detect(make_series(3, 56, step=step, seed=seed, dispersion=0.3))
+        assert not any(found.incidents[name] for name in DETECTED), seed
+
+
+def test_three_mentions_at_once_for_a_brand_with_five_a_day_is_no_spike(make_series: Maker) -> None:
+    series = make_series(5, 30, step=300, seed=3)
+    counts = series.counts.copy()
+    counts[_at(series, 22.5)] += 3
+    found = detect(Series.build(series.start, series.step, counts, series.negative))
+    assert found.incidents["volume_spike"] == []
+
+
+def test_a_silenced_source_opens_silence_quickly_and_resolves_when_it_returns(make_series: Maker) -> None:
+    def broken(rate: np.ndarray) -> None:
+        rate[_at(series_probe, 21.5):_at(series_probe, 22)] = 0
+
+    series_probe = make_series(1200, 1, step=900)
+    series = make_series(1200, 28, step=900, edit=broken)
+    [silence] = detect(series).incidents["silence"]
+    start = _at(series, 21.5)
+    assert start <= silence.opened <= start + 2
+    assert silence.resolved is not None and silence.resolved >= _at(series, 22)
+    assert silence.score < -4
+
+
+def test_a_negative_wave_in_a_steady_stream_opens_negative_triggers_only(make_series: Maker) -> None:
+    def wave(shares: np.ndarray) -> None:
+        shares[21 * 96:21 * 96 + 24] = 0.65
+
+    series = make_series(3000, 28, step=900, negative_share=wave)
+    tracker = Tracker(series.start, series.step)
+    assert series.negative is not None
+    opened = [u for c, n in zip(series.counts.tolist(), series.negative.tolist()) for u in tracker.step(c, n)
+              if u.change == "opened"]
+    assert sorted(u.incident.trigger for u in opened) == ["negative_share", "negative_spike"]
+    for update in opened:
+        assert 21 * 96 <= update.bucket <= 21 * 96 + 4
+        assert update.incident.observed / update.incident.total > 0.45 > 0.25 > update.incident.usual_share
+
+
+def test_a_volume_spike_with_the_usual_share_is_no_negative_spike(make_series: Maker) -> None:
+    def spike(rate: np.ndarray) -> None:
+        rate[21 * 24:21 * 24 + 3] *= 8
+
+    found = detect(make_series(1500, 28, edit=spike))
+    assert len(found.incidents["volume_spike"]) == 1
+    assert found.incidents["negative_spike"] == [] and found.incidents["negative_share"] == []
+
+
+def test_nothing_alerts_during_the_warm_up(make_series: Maker) -> None:
+    def early(rate: np.ndarray) -> None:
+        rate[30:36] *= 20
+
+    found = detect(make_series(500, 10, edit=early))
+    assert found.incidents["volume_spike"] == []
+
+
+def test_without_negative_counts_the_volume_triggers_still_work(make_series: Maker) -> None:
+    def spike(rate: np.ndarray) -> None:
+        rate[21 * 24] *= 15
+
+    series = make_series(800, 28, edit=spike)
+    found = detect(Series.build(series.start, series.step, series.counts))
+    assert len(found.incidents["volume_spike"]) == 1
+    assert found.incidents["negative_spike"] == [] and found.incidents["negative_share"] == []
+
+
+def test_a_series_cut_short_gives_the_same_incidents_before_the_cut(make_series: Maker) -> None:
+    def events(rate: np.ndarray) -> None:
+        rate[15 * 96:15 * 96 + 10] *= 12
+        rate[19 * 96:] *= 2.5
+        rate[24 * 96:24 * 96 + 40] = 0
+
+    series = make_series(900, 30, step=900, edit=events, negative_share=lambda s: s.__setitem__(
+        slice(17 * 96, 17 * 96 + 30), 0.7))
+    full = detect(series)
+    assert sum(len(full.incidents[name]) for name in DETECTED) >= 4
+    for cut in (15 * 96 + 3, 19 * 96 + 30, 24 * 96 + 5, 26 * 96):
+        part = detect(series.cut(cut))
+        for name in DETECTED:
+            assert part.opened(name) == [t for t in full.opened(name) if t < series.time(cut)], (cut, name)
+
+
+def test_sensitivity_orders_the_number_of_incidents(make_series: Maker) -> None:
+    def bumps(rate: np.ndarray) -> None:
+        for day, factor, hours in ((15, 1.7, 6), (18, 2.4, 4), (21, 4.0, 3), (24, 12.0, 2)):
+            rate[day * 24 + 12:day * 24 + 12 + hours] *= factor
+
+    series = make_series(600, 28, edit=bumps, dispersion=0.05)
+    counts = [len(detect(series, sensitivity(name)).incidents["volume_spike"]) for name in ("low", "medium", "high")]
+    assert 1 <= counts[0] <= counts[1] <= counts[2] and counts[2] > counts[0], counts
+    assert len(detect(series, sensitivity("medium", threshold=40.0)).incidents["volume_spike"]) <= counts[0]
+
+
+def test_peeking_at_unfinished_buckets_changes_nothing_and_sees_the_spike(make_series: Maker) -> None:
+    def spike(rate: np.ndarray) -> None:
+        rate[20 * 96:20 * 96 + 6] *= 15
+
+    series = make_series(2000, 24, step=900, edit=spike)
+    plain = detect(series)
+    tracker = Tracker(series.start, series.step)
+    counts = series.counts.tolist()
+    seen_early = None
+    for i, count in enumerate(counts):
+        if i >= 5:  # look at the next bucket half full, and the one after that, before taking this one
+            peek = tracker.peek([(count // 2, 0), (counts[i + 1] // 2 if i + 1 < len(counts) else 0, 0)])
+            assert len(peek.bands) == 2 and all(low <= expected <= high for expected, low, high in peek.bands)
+            current = peek.current["volume_spike"]
+            if seen_early is None and current is not None and current.active:
+                seen_early = i
+        tracker.step(count)
+    assert [x.opened for x in tracker.incidents["volume_spike"]] == [x.opened for x in plain.incidents["volume_spike"]]
+    assert seen_early is not None and seen_early <= plain.incidents["volume_spike"][0].opened
+
+
+def test_a_peek_leaves_every_incident_as_it_was(make_series: Maker) -> None:
+    def spike(rate: np.ndarray) -> None:
+        rate[20 * 96:20 * 96 + 8] *= 12
+
+    series = make_series(2000, 23, step=900, edit=spike)
+    tracker = Tracker(series.start, series.step)
+    plain = detect(series)
+    for count in series.counts.tolist():
+        tracker.peek([(0, 0), (0, 0)])  # a lull to come would resolve an open incident: it must not stick
+        tracker.step(count)
+    assert [(x.opened, x.resolved, x.state, x.sequence) for x in tracker.incidents["volume_spike"]] == \
+        [(x.opened, x.resolved, x.state, x.sequence) for x in plain.incidents["volume_spike"]]

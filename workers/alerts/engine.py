@@ -1,0 +1,263 @@
+"""Every detector over a series that grows one bucket at a time, strictly causally.
+
+``Tracker.step(count, negative)`` takes the next bucket and returns the incident changes it caused;
+nothing it decides at bucket ``i`` depends on a later bucket, so a series cut short yields the same
+incidents up to the cut. Production keeps one tracker per rule and steps it as buckets complete;
+``detect`` runs one over a whole series (evaluation and backtests).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import numpy as np
+
+from workers.alerts import signals
+from workers.alerts.baseline import Baseline
+from workers.alerts.incidents import Change, Episode, Incident
+from workers.alerts.series import Series
+from workers.alerts.signals import Limits, Signal
+from workers.alerts.stats import Spread
+from workers.alerts.tuning import DEFAULT_TUNING, DETECTED, PRESETS, Sensitivity, Tuning
+
+NEGATIVE = ("negative_spike", "negative_share")
+DROP = 1.6  # a fall below 1/DROP (or an unalerted rise above DROP) that holds for shift_hours is adopted ...
+SILENT = 0.2  # ... unless it fell below this fraction of the expected volume
+
+
+@dataclass(frozen=True)
+class Peek:
+    """Each trigger's incident (active or last) after the unfinished buckets, and their expected bands."""
+
+    current: dict[str, Incident | None]
+    bands: list[tuple[float, float, float]]  # expected, low, high per unfinished bucket
+
+
+@dataclass(frozen=True)
+class Update:
+    """One change of one incident (a snapshot: later buckets do not alter it)."""
+
+    bucket: int
+    change: Change
+    incident: Incident
+
+
+class Tracker:
+    """The baseline and one incident life cycle per trigger, fed bucket by bucket."""
+
+    def __init__(self, start: datetime, step: int, tz: str = "UTC", sensitivity: Sensitivity = PRESETS["medium"],
+                 tuning: Tuning = DEFAULT_TUNING, negative: bool = True) -> None:
+        self.baseline = b = Baseline(start, step, tz, tuning)
+        self.sensitivity, self.tuning, self.negative = sensitivity, tuning, negative
+        resolve_after, cooldown = b.buckets(tuning.resolve_hours), b.buckets(tuning.cooldown_hours)
+        self.episodes = {name: Episode(name, resolve_after, cooldown) for name in DETECTED}
+        self.warmup = b.buckets(24 * tuning.warmup_days)
+        self.shift = b.buckets(tuning.shift_hours)
+        self.hold = b.buckets(tuning.hold_hours)
+        self.quiet_from = 0
+        self.fresh_from = 0  # expectations before this bucket predate a change of level
+        self.incidents: dict[str, list[Incident]] = {name: [] for name in DETECTED}
+        self.spreads: list[Spread] = []  # the one-bucket spread in force at each bucket, for the band
+
+    def __len__(self) -> int:
+        return len(self.baseline.history)
+
+    def step(self, count: int, negative: int = 0) -> list[Update]:
+        """Take the next bucket; the incident changes it caused."""
+        i, expected = self._take(count, negative)
+        updates = self._detect(i) if i >= self.warmup else []
+        self._settle(i, count, expected)
+        updates += self._adapt(i)
+        return updates
+
+    def peek(self, pending: Sequence[tuple[int, int]]) -> Peek:
+        """Where every trigger stands after buckets that are not complete yet (``pending``: counts so far),
+        without taking them in: the next ``step`` starts from where it was."""
+        length = len(self)
+        episodes = {name: e.snapshot() for name, e in self.episodes.items()}
+        opened = {name: len(found) for name, found in self.incidents.items()}
+        quiet_from = self.quiet_from
+        points = []
+        try:
+            for count, negative in pending:
+                i, expected = self._take(count, negative)
+                if i >= self.warmup:
+                    self._detect(i)
+                self._settle(i, count, expected, looking=True)
+                points.append(self.band(i))
+            current = {name: replace(e.current) if e.current is not None else None
+                       for name, e in self.episodes.items()}
+        finally:
+            self.baseline.history.truncate(length)
+            del self.spreads[length:]
+            for name, saved in episodes.items():
+                self.episodes[name].restore(saved)
+            for name, count in opened.items():
+                del self.incidents[name][count:]
+            self.quiet_from = quiet_from
+        return Peek(current, points)
+
+    def _take(self, count: int, negative: int) -> tuple[int, float]:
+        b = self.baseline
+        i = len(b.history)
+        b.prepare(i)
+        level, _ = b.level(i)
+        profile = b.profile_at(i)
+        expected = level * profile
+        b.history.push(count, negative, expected, profile)
+        self.spreads.append(b.spread[0])
+        if count > math.floor(self.tuning.quiet_fraction * expected):
+            self.quiet_from = i + 1
+        return i, expected
+
+    def _limits(self, i: int, name: str) -> Limits:
+        episode = self.episodes[name]
+        current = episode.current
+        hold = 0
+        if current is not None and current.active:  # still out of the band over its own window or the last hours
+            hold = max(current.scale, min(self.hold, i + 1 - current.opened))
+        return Limits(i + 1 - max(episode.clear_from, self.fresh_from), hold)
+
+    def _signals(self, i: int) -> dict[str, Signal | None]:
+        b, s, t = self.baseline, self.sensitivity, self.tuning
+        out = {"volume_spike": signals.volume(b, i, s, t, self._limits(i, "volume_spike")),
+               "silence": signals.silence(b, i, s, t, self.quiet_from)}
+        if self.negative:
+            out["negative_spike"], out["negative_share"] = signals.negative(
+                b, i, s, t, self._limits(i, "negative_spike"), self._limits(i, "negative_share"))
+        return out
+
+    def _detect(self, i: int) -> list[Update]:
+        updates = []
+        for name, signal in self._signals(i).items():
+            episode = self.episodes[name]
+            change = episode.step(i, signal)
+            if change is None or episode.current is None:
+                continue
+            if change == "opened":
+                self.incidents[name].append(episode.current)
+            updates.append(Update(i, change, replace(episode.current)))
+        return updates
+
+    def _settle(self, i: int, count: int, expected: float, looking: bool = False) -> None:
+        b, ep = self.baseline, self.episodes
+        clipped = float(count)
+        if i >= self.warmup:
+            clipped = min(clipped, expected + self.tuning.clip_z * b.spread[0].sd(expected) + 1.0)
+        ordinary = not (ep["volume_spike"].active or ep["silence"].active)
+        share_ok = ordinary and not any(ep[name].active for name in NEGATIVE)
+        b.history.settle(clipped, ordinary, share_ok)
+        silence = ep["silence"].current
+        if silence is not None and silence.active and silence.opened == i and not looking:
+            b.history.relabel(self.quiet_from, level=False, rhythm=False, share=False)
+
+    def _ratio(self, start: int, end: int, negative: bool = False) -> float:
+        h = self.baseline.history
+        if negative:
+            total = h.window(h.p_count, start, end)
+            usual, _ = self.baseline.share(start)
+            return h.window(h.p_negative, start, end) / max(total * usual, 1e-9)
+        return h.window(h.p_count, start, end) / max(h.window(h.p_expected, start, end), 1e-9)
+
+    def _holds_up(self, start: int, end: int, negative: bool = False) -> bool:
+        """A rise over ``start`` .. ``end`` that keeps most of its size in its second half."""
+        middle = (start + end) // 2
+        first, second = self._ratio(start, middle, negative), self._ratio(middle, end, negative)
+        floor = 1 + (self.sensitivity.ratio - 1) / 2
+        return min(first, second) >= floor and second - 1 >= self.tuning.shift_keep * (first - 1)
+
+    def _adapt(self, i: int) -> list[Update]:
+        """Adopt a lasting change of level: alert once, then treat the new level as normal."""
+        b, ep, start = self.baseline, self.episodes, i + 1 - self.shift
+        updates = []
+        volume = ep["volume_spike"]
+        if volume.active and volume.current and i + 1 - volume.current.opened >= self.shift \
+                and self._holds_up(start, i + 1):
+            b.new_level(start)
+            self.fresh_from = i + 1
+            b.history.relabel(start, level=True, share=not any(ep[n].active for n in NEGATIVE), unclip=True)
+            updates.append(self._resolve(volume, i))
+        elif not volume.active and not ep["silence"].active and i % max(1, self.shift // 8) == 0:
+            self._quiet_change(i)
+        for name in NEGATIVE:
+            episode = ep[name]
+            if episode.active and episode.current and i + 1 - episode.current.opened >= self.shift \
+                    and self._holds_up(start, i + 1, negative=True):
+                b.share_from = start
+                b.history.relabel(start, share=True)
+                updates += [self._resolve(ep[n], i) for n in NEGATIVE if ep[n].active]
+                break
+        return updates
+
+    def _quiet_change(self, i: int) -> None:
+        """A change of level that has held without an incident adopting it: a fall for ``shift_hours``, a rise
+        for twice that (a day: time to alert first, and rises that alert by day and fade at night, reopening
+        every morning, end here). Adopt it silently, so the band follows the brand."""
+        b, ep = self.baseline, self.episodes
+        earliest = max(b.volume_from, self.fresh_from, self.warmup, ep["silence"].clear_from)
+        start = i + 1 - self.shift
+        if start < earliest:
+            return
+        if self._ratio(start, i + 1) > 1:
+            start = i + 1 - 2 * self.shift
+            cuts = [start + (i + 1 - start) * q // 4 for q in range(5)]  # every quarter risen: no burst and tail
+            if start >= earliest and all(self._rose(a, z) for a, z in zip(cuts, cuts[1:])):
+                b.new_level(start)
+                self.fresh_from = i + 1
+                b.history.relabel(start, level=True, rhythm=False, unclip=True)  # expected at the old level
+            return
+        if start < ep["volume_spike"].clear_from:
+            return
+        middle = (start + i + 1) // 2
+        if max(self._ratio(start, middle), self._ratio(middle, i + 1)) > 1 / DROP:
+            return
+        h = b.history
+        observed, expected = h.window(h.p_count, start, i + 1), h.window(h.p_expected, start, i + 1)
+        # a near-silence is the silence detector's to judge, never a new normal
+        if observed >= SILENT * expected and -b.spread[-1].below(observed, expected) >= self.sensitivity.z:
+            b.new_level(start)
+            self.fresh_from = i + 1
+
+    def _rose(self, start: int, end: int) -> bool:
+        """Buckets ``start`` .. ``end - 1`` hold clearly more than expected (DROP times, and significantly)."""
+        b = self.baseline
+        h = b.history
+        observed, expected = h.window(h.p_count, start, end), h.window(h.p_expected, start, end)
+        k = max(j for j, scale in enumerate(b.scales) if scale <= end - start or j == 0)
+        return observed >= DROP * expected and b.spread[k].above(observed, expected) >= self.tuning.keep_z
+
+    def _resolve(self, episode: Episode, i: int) -> Update:
+        episode.resolve(i, "new_level")
+        assert episode.current is not None
+        return Update(i, "resolved", replace(episode.current))
+
+    def band(self, i: int) -> tuple[float, float, float]:
+        """Expected count of bucket ``i`` and the band around it at this sensitivity."""
+        expected = self.baseline.history.expected[i]
+        width = self.sensitivity.z * self.spreads[i].sd(expected)
+        return expected, max(0.0, expected - width), max(expected + width, expected * self.sensitivity.ratio)
+
+
+@dataclass
+class Detection:
+    """The incidents every trigger would have opened over a series, and the expectation per bucket."""
+
+    series: Series
+    incidents: dict[str, list[Incident]]
+    tracker: Tracker
+
+    def opened(self, trigger: str) -> list[datetime]:
+        """When each incident of ``trigger`` was raised (start of the bucket whose data raised it)."""
+        return [self.series.time(incident.opened) for incident in self.incidents.get(trigger, [])]
+
+
+def detect(series: Series, sensitivity: Sensitivity = PRESETS["medium"], tuning: Tuning = DEFAULT_TUNING) -> Detection:
+    """Run every detector over ``series`` bucket by bucket."""
+    tracker = Tracker(series.start, series.step, series.tz, sensitivity, tuning, series.negative is not None)
+    negatives = series.negative if series.negative is not None else np.zeros(len(series), dtype=np.int64)
+    for count, negative in zip(series.counts.tolist(), negatives.tolist()):
+        tracker.step(count, negative)
+    return Detection(series, tracker.incidents, tracker)

@@ -1,0 +1,151 @@
+"""How unusual the latest window is, per trigger: a score, the figures behind it, and whether it alerts.
+
+Every trigger sums the last 1, 2, 4 … buckets (up to a day) and keeps the most unusual window
+that satisfies the sensitivity, so a one-bucket spike, a slow ramp and a quiet brand's handful of
+mentions in an afternoon are each judged over the window that shows them best. A window is
+scored only once it expects ``min_expected`` mentions: a brand at five a day never alerts on three.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workers.alerts.baseline import Baseline
+from workers.alerts.stats import share_z_above
+from workers.alerts.tuning import Sensitivity, Tuning
+
+
+@dataclass
+class Signal:
+    """The most telling window ending at one bucket."""
+
+    score: float  # robust z: above the band for spikes, below it (negative) for silence
+    observed: float  # mentions in the window (negative mentions for negative triggers)
+    expected: float
+    scale: int  # buckets in the window
+    opens: bool  # strong enough to open an incident
+    holds: bool  # still outside the band (keeps an open incident open)
+    total: float = 0.0  # all mentions in the window (negative triggers: the denominator of the share)
+    usual_share: float = 0.0
+
+    def beats(self, other: Signal | None) -> bool:
+        return other is None or (self.opens, self.holds, self.score) > (other.opens, other.holds, other.score)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a trigger's windows may be at this bucket.
+
+    Idle: back to ``reach`` buckets (never into the last incident). Open: only up to the
+    incident's own window length, so the spike that opened it cannot keep it open once the
+    latest buckets are back in the band.
+    """
+
+    reach: int
+    hold_scale: int = 0
+
+    @property
+    def longest(self) -> int:
+        return self.hold_scale or self.reach
+
+
+def volume(b: Baseline, i: int, s: Sensitivity, t: Tuning, limits: Limits) -> Signal | None:
+    """More mentions than expected: idle, the strongest window that opens; open, the one that holds."""
+    h, end = b.history, i + 1
+    p_count, p_expected = h.p_count, h.p_expected
+    _, mentions = b.level(i)
+    extra = 1.0 / (mentions + 1.0)
+    holding = limits.hold_scale > 0
+    ratio = 1 + (s.ratio - 1) / 2 if holding else s.ratio
+    floor = 0 if holding else s.min_count
+    best: Signal | None = None
+    for k, scale in enumerate(b.scales):
+        if scale > limits.longest or scale > end:
+            break
+        expected = p_expected[end] - p_expected[end - scale]
+        if k and p_expected[end] - p_expected[end - scale // 2] >= t.max_expected:
+            break
+        observed = p_count[end] - p_count[end - scale]
+        if expected < t.min_expected or observed < ratio * expected or observed < floor:
+            continue
+        z = b.spread[k].above(observed, expected, extra)
+        if z < (t.keep_z if holding else s.z) or (best is not None and z <= best.score):
+            continue
+        best = Signal(z, observed, expected, scale, z >= s.z and observed >= s.min_count, holding)
+    return best
+
+
+def negative(b: Baseline, i: int, s: Sensitivity, t: Tuning, spike: Limits,
+             share: Limits) -> tuple[Signal | None, Signal | None]:
+    """``negative_spike`` (more negative mentions than expected, their share rising too) and
+    ``negative_share`` (the share rising, whatever the volume), from one pass over the windows."""
+    h, end = b.history, i + 1
+    p_count, p_negative, p_expected = h.p_count, h.p_negative, h.p_expected
+    usual, mentions = b.share(i)
+    doubt = 1.0 / (mentions + 1.0)
+    best_spike: Signal | None = None
+    best_share: Signal | None = None
+    for k, scale in enumerate(b.scales):
+        if scale > end or (scale > spike.longest and scale > share.longest):
+            break
+        if k and p_count[end] - p_count[end - scale // 2] >= 10 * t.max_expected:
+            break
+        total = p_count[end] - p_count[end - scale]
+        hits = p_negative[end] - p_negative[end - scale]
+        if total <= 0 or (hits / total - usual < (0.0 if spike.hold_scale or share.hold_scale else s.share_gain)):
+            continue
+        if hits < s.min_count and not (spike.hold_scale or share.hold_scale):
+            continue
+        z_share = share_z_above(hits, total, usual, b.rho[k] + doubt)
+        if scale <= share.longest and total >= t.share_min_mentions:
+            candidate = _share(s, t, share, z_share, hits, total, usual, scale)
+            if candidate is not None and candidate.beats(best_share):
+                best_share = candidate
+        expected = (p_expected[end] - p_expected[end - scale]) * usual
+        if scale <= spike.longest and expected > 0 and total >= t.share_min_mentions:
+            z = b.spread_negative[k].above(hits, expected, doubt / max(usual, 1e-3))
+            candidate = _spike(s, t, spike, z, z_share, hits, expected, total, usual, scale)
+            if candidate is not None and candidate.beats(best_spike):
+                best_spike = candidate
+    return best_spike, best_share
+
+
+def _gain_ok(s: Sensitivity, hits: float, total: float, usual: float) -> bool:
+    return hits >= s.min_count and hits / total - usual >= s.share_gain
+
+
+def _share(s: Sensitivity, t: Tuning, limits: Limits, z_share: float, hits: float, total: float, usual: float,
+           scale: int) -> Signal | None:
+    if limits.hold_scale:
+        return Signal(z_share, hits, total * usual, scale, False, True, total, usual) if z_share >= t.keep_z else None
+    if z_share >= s.z and _gain_ok(s, hits, total, usual):
+        return Signal(z_share, hits, total * usual, scale, True, False, total, usual)
+    return None
+
+
+def _spike(s: Sensitivity, t: Tuning, limits: Limits, z: float, z_share: float, hits: float, expected: float,
+           total: float, usual: float, scale: int) -> Signal | None:
+    if limits.hold_scale:
+        holds = z >= t.keep_z and z_share >= t.keep_z
+        return Signal(z, hits, expected, scale, False, True, total, usual) if holds else None
+    by_share = z_share >= s.z and z >= t.share_z  # the share leaps and the count rises
+    by_count = z >= s.z and hits >= s.ratio * expected and z_share >= t.share_z
+    if (by_count or by_share) and _gain_ok(s, hits, total, usual):
+        return Signal(max(z, z_share) if by_share else z, hits, expected, scale, True, False, total, usual)
+    return None
+
+
+def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int) -> Signal | None:
+    """Nothing (or next to nothing) since bucket ``quiet_from`` although mentions were expected."""
+    h = b.history
+    if quiet_from > i:
+        return None
+    expected = h.window(h.p_expected, quiet_from, i + 1)
+    observed = h.window(h.p_count, quiet_from, i + 1)
+    length = i + 1 - quiet_from
+    k = max(j for j, scale in enumerate(b.scales) if scale <= length or j == 0)
+    _, mentions = b.level(i)
+    z = b.spread[k].below(observed, expected, 1.0 / (mentions + 1.0))
+    long_enough = length * b.step >= 60 * t.silence_min_minutes
+    opens = long_enough and -z >= s.z - t.silence_relief and expected >= t.silence_min_expected
+    return Signal(z, observed, expected, length, opens, -z >= t.keep_z)

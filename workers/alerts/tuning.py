@@ -1,0 +1,77 @@
+"""Sensitivity presets and the detector's fixed tuning (documented in docs/alerts.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from earful.alerts.rules import SENSITIVITIES, TRIGGERS
+
+__all__ = ["DETECTED", "PRESETS", "SENSITIVITIES", "TRIGGERS", "Sensitivity", "Tuning", "sensitivity"]
+DETECTED = tuple(t for t in TRIGGERS if t != "new_mentions")  # new_mentions is every match: no detector
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """When a deviation becomes an incident: a score (robust z) and an effect size, both required."""
+
+    name: str
+    z: float  # the score a window must reach
+    ratio: float  # observed at least this many times the expected count (spikes)
+    share_gain: float  # negative share at least this much above the usual one (absolute, 0-1)
+    min_count: int = 5  # never alert below this many mentions (negative mentions for negative triggers)
+
+
+PRESETS: dict[str, Sensitivity] = {
+    "low": Sensitivity("low", z=6.0, ratio=3.0, share_gain=0.2),
+    "medium": Sensitivity("medium", z=4.5, ratio=2.0, share_gain=0.12),
+    "high": Sensitivity("high", z=3.5, ratio=1.5, share_gain=0.08),
+}
+
+
+def sensitivity(name: str = "medium", threshold: float | None = None, min_count: int | None = None) -> Sensitivity:
+    """A preset by name, with an explicit score threshold and/or minimum count overriding it."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown sensitivity {name!r}; use one of {', '.join(SENSITIVITIES)}")
+    chosen = PRESETS[name]
+    if threshold is not None:
+        if not 1.0 <= threshold <= 50.0:
+            raise ValueError(f"threshold {threshold} is out of range; use a score between 1 and 50 (medium is 4.5)")
+        chosen = replace(chosen, name=f"{name}@{threshold:g}", z=float(threshold))
+    if min_count is not None:
+        if min_count < 1:
+            raise ValueError("min_count must be at least 1")
+        chosen = replace(chosen, min_count=int(min_count))
+    return chosen
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """How the baseline learns and how incidents behave; times in hours unless named otherwise."""
+
+    warmup_days: float = 3.0  # no incident before this much history
+    level_days: float = 7.0  # the recent level: this many days of ordinary buckets ...
+    level_days_quiet: float = 28.0  # ... or more when they hold fewer than level_min_mentions
+    level_min_mentions: float = 40.0
+    profile_days: float = 28.0  # the weekly rhythm is learnt over this much history
+    dispersion_days: float = 14.0
+    min_dispersion: float = 0.03  # counts always wander with the news: at least ~17 % beyond Poisson noise
+    refit_hours: float = 24.0  # rhythm and dispersion are re-learnt this often (6 h in the first week)
+    max_scale_hours: float = 24.0  # longest window a spike is summed over
+    min_expected: float = 0.6  # a window is scored only when it expects at least this many mentions ...
+    max_expected: float = 150.0 # ... and windows stop growing once one expects this many
+    clip_z: float = 4.0  # counts above this score enter the baseline clipped
+    keep_z: float = 2.5  # an open incident stays open while its score is at least this ...
+    hold_hours: float = 2.0  # ... over its own window or one of up to this long ...
+    resolve_hours: float = 0.5  # ... and resolves after this long back in the band
+    cooldown_hours: float = 2.0  # a new detection this soon after resolving reopens the same incident
+    shift_hours: float = 12.0 # a rise that holds this long becomes the new level (once, then re-baselined)
+    shift_keep: float = 0.6  # ... provided its second half keeps this share of its first half's excess
+    quiet_fraction: float = 0.05  # a bucket at or below this fraction of its expected count is quiet
+    silence_min_expected: float = 6.0  # silence needs at least this many expected mentions gone missing ...
+    silence_relief: float = 0.5  # ... and a score this much lower than a spike's (a miss costs more) ...
+    silence_min_minutes: float = 10.0  # ... and this long (one empty 5-minute bucket is a hiccup)
+    share_min_mentions: float = 8.0   # a share is judged over windows with at least this many mentions
+    share_z: float = 3.0  # a negative spike must also raise the negative share this far
+
+
+DEFAULT_TUNING = Tuning()
