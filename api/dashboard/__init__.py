@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.dashboard import auth, compare, mentions, saved, sources, themes, trends
+from api.dashboard import alerts, auth, compare, incident, mentions, saved, sources, themes, trends
 from api.dashboard.headers import PageHeaders
 from api.dashboard.web import ENV, HERE, PageError, SignInRequired, page_error, sign_in_redirect
 
@@ -28,7 +28,7 @@ def install(app: FastAPI) -> None:
     for name in ENV.list_templates(extensions=["html"]):  # compiled now, not on someone's first page
         ENV.get_template(name)
     app.state.sign_in_throttle = auth.Throttle()
-    for module in (auth, mentions, saved, trends, compare, themes, sources):
+    for module in (auth, mentions, saved, trends, compare, themes, alerts, incident, sources):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(SignInRequired, sign_in_redirect)  # type: ignore[arg-type]

@@ -64,6 +64,13 @@ def number(value: int | float | None) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
 
 
+def amount(value: float | None) -> str:
+    """A count or an expected count: whole numbers as they are, others to one decimal (0.07 → 0.1)."""
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
 def signed(value: float | None, digits: int = 2) -> str:
     """+0.12 / −0.30, with a true minus sign; a dash for no value."""
     if value is None:
@@ -78,4 +85,4 @@ def shorten(text: str | None, limit: int = 280) -> str:
 
 
 FILTERS = {"text_dir": text_dir, "highlighted": highlighted, "stars": stars, "local_time": local_time,
-           "number": number, "ago": ago, "signed": signed, "shorten": shorten}
+           "number": number, "amount": amount, "ago": ago, "signed": signed, "shorten": shorten}

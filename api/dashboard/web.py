@@ -21,7 +21,7 @@ ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, 
 ENV.filters.update(present.FILTERS)
 MAX_FORM_BYTES = 64 * 1024
 NAV = (("mentions", "Mentions"), ("trends", "Trends"), ("compare", "Compare"), ("themes", "Themes"),
-       ("sources", "Sources"))
+       ("alerts", "Alerts"), ("sources", "Sources"))
 
 
 class PageError(Exception):

@@ -163,12 +163,22 @@ BRAND_RULES: dict[str, str] = {
 }
 
 
+DEMO_ALERTS = [  # the live posts (corpus_live) raise the first; the others watch quietly
+    {"id": "acme-negative", "brand": "acme", "trigger": "negative_spike", "sensitivity": "medium", "interval": "1h",
+     "min_count": 5, "description": "Negative mentions of Acme Mobile jump"},
+    {"id": "acme-volume", "brand": "acme", "trigger": "volume_spike", "sensitivity": "low", "interval": "1h",
+     "description": "Far more mentions of Acme Mobile than usual"},
+    {"id": "globex-negative-share", "brand": "globex", "trigger": "negative_share", "interval": "1h",
+     "description": "A larger share of Globex mentions turns negative"},
+]
+
+
 def demo_config(base_url: str, interval: str = "15m") -> dict[str, Any]:
-    """The YAML-shaped config (brands and sources) that collects the demo feeds from ``base_url``."""
+    """The YAML-shaped config (brands, sources, alert rules) that collects the demo feeds from ``base_url``."""
     base = base_url.rstrip("/")
     brands = [{"id": brand_id, "name": BRAND_NAMES[brand_id], "query": rule,
                "competitors": [other for other in BRAND_RULES if other != brand_id]}
               for brand_id, rule in BRAND_RULES.items()]
     sources = [{"name": f"demo-{spec.name}", "type": "feed", "url": base + spec.path, "interval": interval}
                for spec in FEED_SPECS.values()]
-    return {"brands": brands, "sources": sources}
+    return {"brands": brands, "sources": sources, "alerts": DEMO_ALERTS}

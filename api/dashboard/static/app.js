@@ -67,7 +67,8 @@
       bands: opts.bands,
       axes: [{ stroke: "#374151", grid: { stroke: "#eef0f3" } },
              { stroke: "#374151", grid: { stroke: "#eef0f3" }, size: 52, values: opts.axisValues }],
-      hooks: { setCursor: [function (u) { if (readout) { readout.textContent = opts.describe(u.cursor.idx); } }] }
+      hooks: { setCursor: [function (u) { if (readout) { readout.textContent = opts.describe(u.cursor.idx); } }],
+               drawAxes: opts.drawBehind ? [opts.drawBehind] : [] }
     }, [data.x].concat(layers.map(function (l) { return l.values; })), el);
     if (opts.links) {
       u.over.addEventListener("click", function () {
@@ -113,20 +114,36 @@
     });
   }
 
+  /* The window that raised an incident, shaded behind the series. */
+  function shadeWindow(span) {
+    return function (u) {
+      var a = u.valToPos(span[0], "x", true), b = u.valToPos(span[1], "x", true);
+      var left = Math.max(u.bbox.left, Math.min(a, b)), right = Math.min(u.bbox.left + u.bbox.width, Math.max(a, b));
+      if (right <= left) { return; }
+      u.ctx.save();
+      u.ctx.fillStyle = "rgba(245, 158, 11, 0.16)";
+      u.ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
+      u.ctx.restore();
+    };
+  }
+
   /* Observed against the expected band: the band filled between its low and high edges. */
   function bandChart(el, data) {
     var layers = [
-      { name: "expected low", color: "#94a3b8", values: data.low, dash: [4, 4] },
-      { name: "expected high", color: "#94a3b8", values: data.high, dash: [4, 4] },
+      { name: "expected low", color: "#94a3b8", values: data.low, dash: [4, 4], width: 1 },
+      { name: "expected high", color: "#94a3b8", values: data.high, dash: [4, 4], width: 1 },
       { name: "expected", color: "#475569", values: data.expected, dash: [8, 4] },
-      { name: "observed", color: "#c62828", values: data.observed, width: 3 }
+      { name: "all mentions", color: "#1d4ed8", values: data.observed, width: 3 }
     ];
+    if (data.negative) { layers.push({ name: "negative", color: "#c62828", values: data.negative, width: 2 }); }
     plot(el, data, layers, {
-      links: data.links, bands: [{ series: [2, 1], fill: "rgba(100, 116, 139, 0.18)" }],
+      links: data.links, bands: [{ series: [2, 1], fill: "rgba(100, 116, 139, 0.2)" }],
+      drawBehind: data.window ? shadeWindow(data.window) : null,
       describe: function (i) {
         if (i === null || i === undefined) { return ""; }
-        return data.labels[i] + ": observed " + data.observed[i] + ", expected " + data.expected[i] +
-          " (band " + data.low[i] + "–" + data.high[i] + ")";
+        return data.labels[i] + ": " + data.observed[i] + " mentions" +
+          (data.negative ? " (" + data.negative[i] + " negative)" : "") + ", expected " + data.expected[i] +
+          " (band " + data.low[i] + "–" + data.high[i] + "); click to read them";
       }
     });
   }
@@ -153,6 +170,49 @@
     });
   }
 
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"] || ""; } catch (e) { return ""; }
+  }
+
+  /* The part of the page that shows an action's effect, read again from the server. */
+  function refresh(id) {
+    var current = document.getElementById(id);
+    if (!current) { return Promise.resolve(); }
+    return fetch(window.location.pathname, { credentials: "same-origin" }).then(function (r) { return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(id);
+        if (fresh) { current.replaceWith(fresh); }
+      });
+  }
+
+  function problemOf(response, body) {
+    if (response.status === 404 || response.status === 405) { return "this server cannot do that yet (HTTP " + response.status + ")"; }
+    var detail = body && body.detail;
+    return (typeof detail === "string" ? detail : "HTTP " + response.status);
+  }
+
+  /* Forms marked api-action send their pressed button's value as JSON to the API (with the CSRF token). */
+  function apiAction(event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("api-action")) { return; }
+    event.preventDefault();
+    var button = event.submitter, result = document.getElementById(form.getAttribute("aria-describedby"));
+    if (!button) { return; }
+    var body = {}, field = form.getAttribute("data-field");
+    body[field] = form.hasAttribute("data-number") ? Number(button.value) : button.value;
+    result.textContent = "Sending …";
+    fetch(form.action, { method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+                         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() } })
+      .then(function (response) {
+        return response.json().catch(function () { return null; }).then(function (answer) {
+          if (!response.ok) { throw new Error(problemOf(response, answer)); }
+          result.textContent = "Done: " + button.textContent.trim() + (answer && answer.until ? " (until " + new Date(answer.until).toLocaleString() + ")" : "") + ".";
+          return refresh("incident-status");
+        });
+      })
+      .catch(function (error) { result.textContent = "Not done: " + error.message; });
+  }
+
   /* Selects of a form marked data-autosubmit send it as soon as they change. */
   function autosubmit(event) {
     var form = event.target.form;
@@ -173,6 +233,8 @@
     rememberZone();
     init(document);
     document.addEventListener("change", autosubmit);
+    document.addEventListener("submit", apiAction);
+    document.querySelectorAll("form.api-action button[disabled]").forEach(function (b) { b.disabled = false; });
     document.body.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
     document.body.addEventListener("htmx:afterSettle", afterSwap);
     if (window.performance && performance.mark) { performance.mark("earful-ready"); }  /* bench/dashboard.py */

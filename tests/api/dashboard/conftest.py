@@ -1,4 +1,5 @@
-"""The dashboard's fixtures: the demo corpus processed into an index, apps over it, and sign-in helpers."""
+"""The dashboard's fixtures: the demo corpus collected hour by hour into an index while its alert rules are
+evaluated (so there are incidents, one resolved and one open), apps over it, and sign-in helpers."""
 
 from __future__ import annotations
 
@@ -11,20 +12,24 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from cli.demo.corpus import CORPUS
+from cli.demo.corpus import CORPUS, LIVE
 from cli.demo.feeds import demo_config
 from crawlers.text import html_to_text
 from earful.config import AppConfig, parse_config
 from earful.models import Rating, RawMention
 from earful.rules import BrandMatcher
 from earful.settings import Settings
+from earful.state import StateStore
+from earful.state.sqlite import SQLiteStateStore
 from search.embedded import EmbeddedIndex
+from workers.alerts.evaluator import Evaluator
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
 from workers.sentiment import default_router
 
 KEY = "dashboard-test-key-0123456789"
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
+REPLAYED = timedelta(hours=72)  # collected hour by hour, as a running Earful would; before that, all at once
 
 
 def demo_raws(now: datetime) -> list[RawMention]:
@@ -37,7 +42,7 @@ def demo_raws(now: datetime) -> list[RawMention]:
                        title=item.title, text=html_to_text(item.body), url=f"https://{item.feeds[0]}.example.com/{item.key}",
                        site=f"{item.feeds[0]}.example.com", published_at=now - timedelta(hours=item.hours_ago),
                        collected_at=now)
-            for item in CORPUS]
+            for item in CORPUS + LIVE]
 
 
 @pytest.fixture(scope="session")
@@ -46,13 +51,39 @@ def demo_app_config() -> AppConfig:
 
 
 @pytest.fixture(scope="session")
-def demo_index(tmp_path_factory: pytest.TempPathFactory, demo_app_config: AppConfig) -> Iterator[EmbeddedIndex]:
-    """The demo corpus through the real processing stages (provisional sentiment), dated up to now."""
+def alerts_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StateStore]:
+    """The incidents the demo's alert rules opened while ``demo_index`` was collected."""
+    state = SQLiteStateStore(tmp_path_factory.mktemp("alerts") / "state.db")
+    yield state
+    state.close()
+
+
+@pytest.fixture(scope="session")
+def demo_index(tmp_path_factory: pytest.TempPathFactory, demo_app_config: AppConfig,
+               alerts_state: StateStore) -> Iterator[EmbeddedIndex]:
+    """The demo corpus (with the live outage posts) through the real processing stages (provisional
+    sentiment) and the alert evaluator: history older than three days at once (backfill never alerts), then
+    one hour at a time up to now, each batch evaluated at the end of its hour."""
     index = EmbeddedIndex(tmp_path_factory.mktemp("dashboard") / "index")
-    Processor(BrandMatcher(demo_app_config.brands), FastTextDetector(), default_router(), index).process(
-        demo_raws(NOW))
+    clock = [NOW - REPLAYED]
+    evaluator = Evaluator(index, alerts_state, demo_app_config, clock=lambda: clock[0])
+    processor = Processor(BrandMatcher(demo_app_config.brands), FastTextDetector(), default_router(), index,
+                          listeners=[evaluator])
+    raws = demo_raws(NOW)
+    processor.process([r for r in raws if r.published_at < clock[0]])
+    while clock[0] < NOW:
+        start, clock[0] = clock[0], clock[0] + timedelta(hours=1)
+        processor.process([r for r in raws if start <= r.published_at < clock[0]])
     yield index
     index.close()
+
+
+def seeded_state(path: Path, alerts: StateStore) -> StateStore:
+    """A fresh state store for one app, holding the demo's incidents."""
+    state = SQLiteStateStore(path / "state.db")
+    for key, value in alerts.items("alert-"):
+        state.set(key, value)
+    return state
 
 
 def make_settings(data_dir: Path, **changes: object) -> Settings:
@@ -60,16 +91,19 @@ def make_settings(data_dir: Path, **changes: object) -> Settings:
 
 
 @pytest.fixture
-def open_client(demo_index: EmbeddedIndex, demo_app_config: AppConfig, tmp_path: Path) -> TestClient:
+def open_client(demo_index: EmbeddedIndex, demo_app_config: AppConfig, alerts_state: StateStore,
+                tmp_path: Path) -> TestClient:
     """The dashboard without API keys (loopback): no sign-in."""
-    return TestClient(create_app(make_settings(tmp_path), demo_index, config=demo_app_config))
+    return TestClient(create_app(make_settings(tmp_path), demo_index, seeded_state(tmp_path, alerts_state),
+                                 config=demo_app_config))
 
 
 @pytest.fixture
-def keyed_client(demo_index: EmbeddedIndex, demo_app_config: AppConfig, tmp_path: Path) -> TestClient:
+def keyed_client(demo_index: EmbeddedIndex, demo_app_config: AppConfig, alerts_state: StateStore,
+                 tmp_path: Path) -> TestClient:
     """The dashboard with API keys set, nobody signed in yet."""
     app = create_app(make_settings(tmp_path, api_keys=[KEY, "second-key-abcdefgh"]), demo_index,
-                     config=demo_app_config)
+                     seeded_state(tmp_path, alerts_state), config=demo_app_config)
     return TestClient(app, follow_redirects=False)
 
 

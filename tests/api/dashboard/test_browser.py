@@ -15,13 +15,15 @@ import pytest
 from api.main import create_app
 
 from .browser import LiveServer, Watched, chromium_context, low_contrast
-from .conftest import KEY, make_settings
+from .conftest import KEY, make_settings, seeded_state
 
 
 @pytest.fixture(scope="module")
-def live(demo_index, demo_app_config, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
-    settings = make_settings(tmp_path_factory.mktemp("live"), api_keys=[KEY])
-    with LiveServer(create_app(settings, demo_index, config=demo_app_config)) as server:
+def live(demo_index, demo_app_config, alerts_state, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
+    data_dir = tmp_path_factory.mktemp("live")
+    settings = make_settings(data_dir, api_keys=[KEY])
+    with LiveServer(create_app(settings, demo_index, seeded_state(data_dir, alerts_state),
+                               config=demo_app_config)) as server:
         yield server
 
 
