@@ -17,6 +17,8 @@ from api.deps import require_api_key
 from api.headers import add_headers
 from api.problems import API_RESPONSES, RETRY_AFTER_SECONDS, drop_validation_responses
 from api.routes import (
+    alert_actions,
+    alert_feed,
     alerts,
     compare,
     export,
@@ -90,6 +92,8 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     for resource in (mentions, trends, sources, compare, top, themes, ratings, export, searches, alerts):
         app.include_router(resource.router, prefix="/api/v1", dependencies=secured, responses=API_RESPONSES)
     app.include_router(health.router)
+    app.include_router(alert_actions.router)  # the signed token is the credential
+    app.include_router(alert_feed.router, prefix="/api/v1", responses=API_RESPONSES)  # API key or feed token
     app.middleware("http")(add_headers)
     dashboard.install(app)
     if settings.trusted_proxies:  # only then are X-Forwarded-Proto (Secure cookies) and -For believed

@@ -35,7 +35,9 @@ def settings_problems(exc: ValidationError) -> str:
     for err in exc.errors():
         name = f"EARFUL_{str(err['loc'][0]).upper()}" if err["loc"] else "settings"
         given = err.get("input")
-        shown = f" (got {str(given)[:60]!r})" if isinstance(given, (str, int, float)) else ""
+        field = Settings.model_fields.get(str(err["loc"][0])) if err["loc"] else None
+        secret = field is not None and "SecretStr" in str(field.annotation)  # never echo a password
+        shown = f" (got {str(given)[:60]!r})" if isinstance(given, (str, int, float)) and not secret else ""
         lines.append(f"  {name}: {err['msg'].removeprefix('Value error, ')}{shown}")
     return "\n".join(lines)
 

@@ -2,10 +2,10 @@
 
 | role        | services                                      | what the process does                                  |
 |-------------|-----------------------------------------------|--------------------------------------------------------|
-| `run`       | [collect: scheduler, refiner, alerts], api    | serves the API; a child process collects on schedule, refines sentiment and evaluates alert rules |
+| `run`       | [collect: scheduler, refiner, alerts, delivery], api | serves the API; a child process collects on schedule, refines sentiment, evaluates alert rules and sends their notifications |
 | `serve`     | api                                           | serves the API over the index                          |
 | `scheduler` | scheduler                                     | collects on schedule (batches go to Redis with RQ)     |
-| `worker`    | rq-worker, rq-upkeep, refiner, alerts         | processes queued batches (retries, jobs of dead workers), refines sentiment, evaluates alert rules |
+| `worker`    | rq-worker, rq-upkeep, refiner, alerts, delivery | processes queued batches (retries, jobs of dead workers), refines sentiment, evaluates alert rules, hands due notifications to the workers as jobs |
 
 A ``Group`` runs in a child process of its own, supervised by the role's process (restarted when
 it dies, stopped with it, never outliving it): work that holds the GIL (collecting, processing)
@@ -13,7 +13,8 @@ stays out of the API's way there, and the API reads the index the child writes. 
 does not apply (no slow sentiment scorer configured, a burst worker, alerts in a process that does
 not index) is left out. Alert rules are evaluated after every batch by the process that indexes
 it; the ``alerts`` service adds the clock (silences, buckets that end quietly). Further background
-work (digests, deliveries) is one more service name here, in a group or beside it.
+work (digests) is one more service name here, in a group or beside it. ``delivery`` sends the outbox's
+notifications: in its own threads in the collect group, as RQ jobs in the worker.
 """
 
 from __future__ import annotations
@@ -48,10 +49,10 @@ class Group:
 
 
 ROLES: dict[str, tuple[str | Group, ...]] = {
-    "run": (Group("collect", ("scheduler", "refiner", "alerts"), nice=10), "api"),
+    "run": (Group("collect", ("scheduler", "refiner", "alerts", "delivery"), nice=10), "api"),
     "serve": ("api",),
     "scheduler": ("scheduler",),
-    "worker": ("rq-worker", "rq-upkeep", "refiner", "alerts"),
+    "worker": ("rq-worker", "rq-upkeep", "refiner", "alerts", "delivery"),
 }
 
 
@@ -185,10 +186,25 @@ def _alerts(ctx: RoleContext) -> Service | None:
     return AlertService(evaluator, tick=getattr(ctx.options, "alert_tick", 30.0)) if evaluator else None
 
 
+def _delivery(ctx: RoleContext) -> Service | None:
+    from workers.delivery.service import DeliveryService
+    from workers.delivery.transports import open_sender
+
+    if ctx.runs("rq-worker"):
+        if ctx.options.burst:
+            return None
+        from workers.delivery.jobs import rq_dispatch
+
+        return DeliveryService(open_sender(ctx.settings, ctx.state),
+                               dispatch=rq_dispatch(ctx.settings, ctx.resources["redis"]))
+    return DeliveryService(open_sender(ctx.settings, ctx.runtime.state))
+
+
 SERVICES: dict[str, Callable[[RoleContext], Service | None]] = {
     "scheduler": _scheduler,
     "refiner": _refiner,
     "alerts": _alerts,
+    "delivery": _delivery,
     "api": _api,
     "rq-worker": _rq_worker,
     "rq-upkeep": _rq_upkeep,

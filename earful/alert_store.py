@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from pydantic import ValidationError
 
 from earful.alerts.models import Feedback, Incident, IncidentSummary, RuleView, Verdict
 from earful.alerts.rules import AlertRule, RuleBook
+from earful.alerts.snooze import Via, current_snooze
 from earful.errors import BadRequest, ConfigError
 from earful.models import utcnow
 from earful.state import StateStore
@@ -32,7 +34,7 @@ class AlertRules:
         return configured + sorted(self._stored(), key=lambda r: r.id)
 
     def enabled(self) -> list[AlertRule]:
-        return [AlertRule(**r.model_dump(exclude={"origin", "read_only"})) for r in self.all() if r.enabled]
+        return [AlertRule(**r.model_dump(exclude={"origin", "read_only", "snoozed_until"})) for r in self.all() if r.enabled]
 
     def get(self, rule_id: str) -> RuleView | None:
         return next((r for r in self.all() if r.id == rule_id), None)
@@ -86,6 +88,10 @@ class AlertRules:
         self.state.set(RULES_VERSION, {"n": self.version() + 1})
 
 
+class IncidentNotFound(BadRequest, KeyError):
+    """No incident has that id."""
+
+
 class Incidents:
     """Every incident by id, and for each rule the one still open (there is at most one)."""
 
@@ -101,16 +107,23 @@ class Incidents:
         except ValidationError:
             return None
 
-    def save(self, incident: Incident) -> str:
-        """Store it; returns its stamp (what ``open_stamp`` answers until the next save)."""
-        self.state.set(INCIDENT + incident.id, incident.model_dump(mode="json"))
+    def save(self, incident: Incident, also: dict[str, dict[str, Any]] | None = None) -> str:
+        """Store it (marked snoozed while its rule is), with ``also`` (what must be kept with this change: its
+        notifications) in the same step; returns its stamp (what ``open_stamp`` answers until the next save)."""
+        snoozed = current_snooze(self.state, incident.rule, incident.updated_at) if incident.state != "resolved" \
+            else None
+        if snoozed is not None and (incident.snoozed_until is None or incident.snoozed_until < snoozed.until):
+            incident.snoozed_until = snoozed.until
+        values = {INCIDENT + incident.id: incident.model_dump(mode="json"), **(also or {})}
         stamp = f"{incident.id}@{incident.sequence}@{incident.updated_at.isoformat()}"
+        deletes: tuple[str, ...] = ()
         if incident.state == "resolved":
             pointer = self.state.get(OPEN + incident.rule)
             if pointer is not None and pointer.get("id") == incident.id:
-                self.state.delete(OPEN + incident.rule)
+                deletes = (OPEN + incident.rule,)
         else:
-            self.state.set(OPEN + incident.rule, {"id": incident.id, "stamp": stamp})
+            values[OPEN + incident.rule] = {"id": incident.id, "stamp": stamp}
+        self.state.write(values, deletes)
         return stamp
 
     def open_stamp(self, rule_id: str) -> str | None:
@@ -146,13 +159,14 @@ class Incidents:
         more = len(chosen) > limit
         return [i.summary() for i in page], _encode_cursor(page[-1]) if more and page else None
 
-    def add_feedback(self, incident_id: str, verdict: Verdict, note: str = "") -> Incident:
+    def add_feedback(self, incident_id: str, verdict: Verdict, note: str = "", *, via: Via = "api",
+                     now: datetime | None = None) -> Incident:
         incident = self._require(incident_id)
-        incident.feedback.append(Feedback(verdict=verdict, at=utcnow(), note=note))
+        incident.feedback.append(Feedback(verdict=verdict, at=now or utcnow(), note=note, via=via))
         self.state.set(INCIDENT + incident.id, incident.model_dump(mode="json"))
         return incident
 
-    def snooze(self, incident_id: str, until: datetime | None) -> Incident:
+    def mark_snoozed(self, incident_id: str, until: datetime) -> Incident:
         incident = self._require(incident_id)
         incident.snoozed_until = until
         self.state.set(INCIDENT + incident.id, incident.model_dump(mode="json"))
@@ -161,7 +175,7 @@ class Incidents:
     def _require(self, incident_id: str) -> Incident:
         found = self.get(incident_id)
         if found is None:
-            raise BadRequest(f"no incident {incident_id[:80]!r}; list them with GET /api/v1/alerts/events")
+            raise IncidentNotFound(f"no incident {incident_id[:80]!r}; list them with GET /api/v1/alerts/events")
         return found
 
 

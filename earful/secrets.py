@@ -1,4 +1,4 @@
-"""The installation's own secrets: the key that signs paging cursors.
+"""The installation's own secret: it signs paging cursors, and keys derived from it sign action links.
 
 From EARFUL_CURSOR_SECRET when set (several API processes behind one address must share it),
 else a random key generated once into ``EARFUL_DATA_DIR/cursor.key`` (mode 0600).
@@ -6,6 +6,8 @@ else a random key generated once into ``EARFUL_DATA_DIR/cursor.key`` (mode 0600)
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -29,6 +31,12 @@ def cursor_secret(settings: Settings) -> bytes:
                           "least 32 characters") from None
 
 
+def derived_key(settings: Settings, purpose: str) -> bytes:
+    """A key of its own for ``purpose`` (e.g. ``alert-actions``), derived from the installation's secret:
+    one secret to keep, and a signature made for one use is never valid for another."""
+    return hmac.new(cursor_secret(settings), f"earful:{purpose}".encode(), hashlib.sha256).digest()
+
+
 def _read_or_create(path: Path) -> bytes:
     try:
         key = path.read_bytes().strip()
@@ -50,3 +58,8 @@ def _read_or_create(path: Path) -> bytes:
     finally:
         tmp.unlink()
     return path.read_bytes().strip()
+
+
+def action_key(settings: Settings) -> bytes:
+    """The key that signs alert action links (snooze, feedback: ``earful.alerts.tokens``)."""
+    return derived_key(settings, "alert-actions")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
@@ -97,6 +98,46 @@ class Settings(BaseSettings):
     sentiment_neutral_bands: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict)
     sentiment_refine: bool = True  # False: slow scorers run inline at intake (no background refiner)
     refine_batch_size: int = Field(default=64, ge=1, le=10_000)  # mentions per refine batch (one index write)
+
+    # Alert delivery: smtp://user:pass@host:587 (STARTTLS when offered; ?starttls=require insists),
+    # smtps://user:pass@host:465 (TLS from the start); unset: email channels wait until it is set
+    smtp_url: SecretStr | None = None
+    mail_from: str = "earful@localhost"  # the From address of alert mail
+    public_url: str = "http://127.0.0.1:8000"  # where people reach the API (links in alert mail)
+    webhook_secret: SecretStr | None = None  # signs webhooks that name no secret of their own
+    smtp_timeout: float = Field(default=10.0, gt=0, le=120, allow_inf_nan=False)  # seconds per SMTP step
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(value.get_secret_value())
+            try:
+                _ = parts.port
+            except ValueError:
+                raise ValueError("has a port that is not a number; use smtp://user:pass@host:587") from None
+            if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+                raise ValueError("must look like smtp://user:pass@host:587 or smtps://user:pass@host:465 "
+                                 "(user and password percent-encoded)")
+            if parts.query and parts.query not in ("starttls=require", "starttls=never", "starttls=auto"):
+                raise ValueError("takes only ?starttls=require, ?starttls=never or ?starttls=auto")
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str) -> str:
+        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", value):
+            raise ValueError("must be a bare email address like alerts@example.com")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError("must be the http(s) address people reach the API at, like https://earful.example.com")
+        return value.rstrip("/")
 
     @field_validator("api_keys", mode="before")
     @classmethod

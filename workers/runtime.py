@@ -17,6 +17,7 @@ from earful.state import StateStore, open_state
 from search.base import IndexBackend
 from search.factory import open_index
 from workers.alerts.evaluator import Evaluator
+from workers.delivery.notify import Notifier
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
 from workers.queue import InlineQueue, MentionQueue
@@ -62,7 +63,7 @@ def build_processor(settings: Settings, config: AppConfig, index: IndexBackend,
     from workers.refine import open_refine_queue
 
     router = default_router(settings=settings)
-    listeners = [Evaluator(index, state, config)] if state is not None else []
+    listeners = [Evaluator(index, state, config, notify=Notifier(settings, config, state))] if state is not None else []
     return Processor(BrandMatcher(config.brands), FastTextDetector(), router, index,
                      refine_queue=open_refine_queue(settings, router), listeners=listeners)
 

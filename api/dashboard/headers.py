@@ -1,5 +1,6 @@
-"""The dashboard's headers: a strict Content-Security-Policy on every answer outside the OpenAPI pages (no inline
-scripts or styles, nothing from another origin), Server-Timing (the time the server took before it answered,
+"""The dashboard's headers: a strict Content-Security-Policy (no inline scripts or styles, nothing from another
+origin) on every answer but the pages that bring their own (FastAPI's OpenAPI pages, the self-contained pages of
+notification action links), Server-Timing (the time the server took before it answered,
 which browsers show and bench/dashboard.py reads), and a day's caching for the static files. The other security
 headers (nosniff, no framing, the referrer policy) come from ``api.headers`` for every answer."""
 
@@ -9,10 +10,13 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from earful.alerts.links import ACTION_PATH
+
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
        "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 STATIC_CACHE = (b"cache-control", b"public, max-age=86400")  # asset URLs carry a digest of the files
-OPENAPI_PAGES = ("/docs", "/redoc")  # Swagger UI and ReDoc: FastAPI's pages, with their own scripts
+# Swagger UI and ReDoc (FastAPI's pages, with their own scripts); action-link pages (one inline style sheet)
+OWN_POLICY = ("/docs", "/redoc", ACTION_PATH)
 
 
 class PageHeaders:
@@ -26,7 +30,7 @@ class PageHeaders:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        strict = not scope["path"].startswith(OPENAPI_PAGES)
+        strict = not scope["path"].startswith(OWN_POLICY)
         static = scope["path"].startswith("/static/")
 
         async def with_headers(message: Message) -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.deps import ConfigDep, StateDep
 from api.problems import NOT_FOUND
-from earful.alert_store import AlertRules, Incidents
-from earful.alerts.models import Incident, IncidentSummary, RuleView
+from earful.alert_actions import give_feedback, snooze
+from earful.alert_store import AlertRules, IncidentNotFound, Incidents
+from earful.alerts.models import Incident, IncidentSummary, RuleView, Verdict
 from earful.alerts.rules import AlertRule
+from earful.alerts.snooze import Snooze, current_snooze, unsnooze
+from earful.models import utcnow
 from earful.params import parse_time
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
@@ -23,10 +26,46 @@ class IncidentPage(BaseModel):
     next_cursor: str | None = None
 
 
+class SnoozeBody(BaseModel):
+    hours: Literal[1, 24] = Field(description="how long the rule's notifications are held back")
+
+
+class FeedbackBody(BaseModel):
+    verdict: Verdict
+    note: str = Field(default="", max_length=500)
+
+
 @router.get("/rules", response_model=list[RuleView])
 def list_rules(state: StateDep, config: ConfigDep) -> list[RuleView]:
-    """Every rule: the config file's (read-only) and those made through the API."""
-    return AlertRules(state, config.rule_book()).all()
+    """Every rule: the config file's (read-only) and those made through the API, with any snooze running."""
+    rules, now = AlertRules(state, config.rule_book()).all(), utcnow()
+    for rule in rules:
+        found = current_snooze(state, rule.id, now)
+        rule.snoozed_until = found.until if found else None
+    return rules
+
+
+def _rule(rule_id: str, state: StateDep, config: ConfigDep) -> RuleView:
+    found = AlertRules(state, config.rule_book()).get(rule_id)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no rule {rule_id[:64]!r}; GET /api/v1/alerts/rules")
+    return found
+
+
+@router.post("/rules/{rule_id}/snooze", response_model=Snooze, responses=NOT_FOUND)
+def snooze_rule(rule_id: str, body: SnoozeBody, state: StateDep, config: ConfigDep) -> Snooze:
+    """Hold back the rule's notifications for 1 or 24 hours (detection goes on; incidents are marked snoozed)."""
+    _rule(rule_id, state, config)
+    return snooze(state, rule_id, body.hours, utcnow(), via="api")
+
+
+@router.delete("/rules/{rule_id}/snooze", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+               responses=NOT_FOUND)
+def unsnooze_rule(rule_id: str, state: StateDep, config: ConfigDep) -> Response:
+    """End the rule's snooze now (nothing happens when it has none)."""
+    _rule(rule_id, state, config)
+    unsnooze(state, rule_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/rules", response_model=RuleView, status_code=status.HTTP_201_CREATED)
@@ -78,3 +117,12 @@ def get_event(incident_id: str, state: StateDep) -> Incident:
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no incident {incident_id[:80]!r}")
     return found
+
+
+@router.post("/events/{incident_id}/feedback", response_model=Incident, responses=NOT_FOUND)
+def add_feedback(incident_id: str, body: FeedbackBody, state: StateDep) -> Incident:
+    """Say whether the incident was worth telling: useful, not_useful or expected (the latest verdict counts)."""
+    try:
+        return give_feedback(state, incident_id, body.verdict, utcnow(), via="api", note=body.note)
+    except IncidentNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no incident {incident_id[:80]!r}") from None

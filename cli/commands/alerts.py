@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
 
+from cli.commands import alert_actions
 from cli.helpers import load_settings, say
 from earful.errors import ConfigError
 
@@ -64,14 +65,15 @@ def cmd_alerts_events(args: argparse.Namespace) -> int:
           "resolved / feedback")
     for i in items:
         after = f"{i.resolved_at:%m-%d %H:%M} {i.resolution}" if i.resolved_at else ""
-        verdicts = ",".join(f.verdict for f in i.feedback)
+        verdicts = ",".join(f.verdict for f in i.feedback) + (
+            f" snoozed to {i.snoozed_until:%m-%d %H:%M}" if i.snoozed_until else "")
         print(f"{i.id:<34} {i.state:<8} {i.sequence:>2} {i.opened_at:%Y-%m-%d %H:%M} {i.observed:>9.0f} "
               f"{i.expected:>9.1f} {i.score:>6.1f} {after} {verdicts}".rstrip())
     return 0
 
 
 def cmd_alerts_backtest(args: argparse.Namespace) -> int:
-    from earful.alert_store import AlertRules
+    from earful.alert_store import AlertRules, Incidents
     from earful.params import parse_time
     from earful.state import open_state
     from search.factory import open_index
@@ -82,6 +84,7 @@ def cmd_alerts_backtest(args: argparse.Namespace) -> int:
     state = open_state(settings)
     try:
         rule = AlertRules(state, settings.app_config.rule_book()).get(args.rule)
+        judged = [i for i in Incidents(state).all() if i.rule == args.rule and i.feedback]
     finally:
         state.close()
     if rule is None:
@@ -94,7 +97,7 @@ def cmd_alerts_backtest(args: argparse.Namespace) -> int:
     since = parse_time(args.since, "--since") or until
     index = open_index(settings, writable=False)
     try:
-        result = backtest(index, settings.app_config, rule, since, until, chosen)
+        result = backtest(index, settings.app_config, rule, since, until, chosen, judged)
     finally:
         index.close()
     if args.json:
@@ -107,7 +110,20 @@ def cmd_alerts_backtest(args: argparse.Namespace) -> int:
         print(f"  {r.opened_at:%Y-%m-%d %H:%M}  observed {r.observed:.0f} vs expected {r.expected:.1f} "
               f"(score {r.score:.1f}, peak {r.peak_observed:.0f}), {end}")
     print("the same period at each preset: " + ", ".join(f"{k} {v}" for k, v in result.per_sensitivity.items()))
+    _print_judged(result.judged)
     return 0
+
+
+def _print_judged(judged: list[Any]) -> None:
+    """How each preset would have treated the incidents people judged ("not useful" first)."""
+    if not judged:
+        return
+    judged = sorted(judged, key=lambda j: (j.verdict != "not_useful", j.opened_at))
+    unwanted = [j for j in judged if j.verdict == "not_useful"]
+    print(f"incidents people judged ({len(unwanted)} not useful): raised at low / medium / high?")
+    for j in judged:
+        marks = " / ".join("yes" if raised else "no" for raised in j.raised_by.values())
+        print(f"  {j.incident:<34} {j.verdict:<10} {marks}")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -132,3 +148,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     test.add_argument("--threshold", type=float, help="try an explicit score threshold")
     test.add_argument("--json", action="store_true")
     test.set_defaults(func=cmd_alerts_backtest)
+    alert_actions.register(sub)

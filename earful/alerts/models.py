@@ -77,6 +77,7 @@ class Feedback(BaseModel):
     verdict: Verdict
     at: datetime
     note: str = Field(default="", max_length=500)
+    via: Literal["link", "api", "cli"] = Field(default="api", description="a link in a notification, the API, the CLI")
 
 
 class IncidentSummary(BaseModel):
@@ -110,8 +111,13 @@ class IncidentSummary(BaseModel):
     peak_at: datetime
     baseline_from: datetime = Field(description="the baseline was learnt from here …")
     baseline_to: datetime = Field(description="… to here")
-    snoozed_until: datetime | None = None
+    snoozed_until: datetime | None = Field(default=None, description="its rule was snoozed until then: not notified")
     feedback: list[Feedback] = Field(default_factory=list)
+
+    @property
+    def verdict(self) -> Verdict | None:
+        """The latest verdict people gave it."""
+        return self.feedback[-1].verdict if self.feedback else None
 
 
 class Incident(IncidentSummary):
@@ -128,3 +134,4 @@ class RuleView(AlertRule):
 
     origin: Literal["config", "api"]
     read_only: bool
+    snoozed_until: datetime | None = Field(default=None, description="notifications held back until then")

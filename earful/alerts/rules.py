@@ -32,6 +32,16 @@ def _listed(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+class WebhookTarget(BaseModel):
+    """A webhook with its own signing secret, read from the environment variable ``secret_env``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(max_length=2000)
+    secret_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]{0,99}$",
+                                   description="environment variable holding the secret")
+
+
 class AlertRule(BaseModel):
     """One rule, as the config or the API writes it."""
 
@@ -49,7 +59,8 @@ class AlertRule(BaseModel):
     interval: int = Field(default=900, description="bucket length: 5m, 10m, 15m, 30m or 1h")
     tz: str | None = Field(default=None, description="time zone of the rhythm (default: the brand's, else UTC)")
     email: list[str] = Field(default_factory=list)
-    webhook: list[str] = Field(default_factory=list)
+    webhook: list[str | WebhookTarget] = Field(
+        default_factory=list, description="URLs, or {url, secret_env} for a secret of its own")
     enabled: bool = True
     description: str = Field(default="", max_length=500)
 
@@ -68,9 +79,10 @@ class AlertRule(BaseModel):
 
     @field_validator("lang", "email", "webhook")
     @classmethod
-    def _formats(cls, values: list[str], info: ValidationInfo) -> list[str]:
+    def _formats(cls, values: list[Any], info: ValidationInfo) -> list[Any]:
         pattern, limit, what = _FORMATS[str(info.field_name)]
-        for value in values:
+        for given in values:
+            value = given.url if isinstance(given, WebhookTarget) else given
             if not pattern.match(value) or len(value) > limit:
                 raise ValueError(f"{value!r} is not {what}")
         return values

@@ -26,6 +26,17 @@ class StateStore(ABC):
     def delete(self, key: str) -> None:
         """Forget ``key``; a missing key is not an error."""
 
+    def write(self, values: dict[str, dict[str, Any]], deletes: tuple[str, ...] = ()) -> None:
+        """Store every value and forget every key of ``deletes`` in one step: all of them or none.
+
+        Backends override it with a transaction; this fallback (one write after another) is for
+        stores that hold nothing durable.
+        """
+        for key, value in values.items():
+            self.set(key, value)
+        for key in deletes:
+            self.delete(key)
+
     @abstractmethod
     def items(self, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
         """Every (key, value) whose key starts with ``prefix``, in key order."""

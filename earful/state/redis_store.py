@@ -59,6 +59,16 @@ class RedisStateStore(StateStore):
         pipe.zadd(self._keys, {key: 0})
         self._call("write", pipe.execute)
 
+    def write(self, values: dict[str, dict[str, Any]], deletes: tuple[str, ...] = ()) -> None:
+        pipe = self._client.pipeline(transaction=True)  # MULTI/EXEC: every change or none
+        for key, value in values.items():
+            pipe.hset(self._values, key, encode_state(key, value))
+            pipe.zadd(self._keys, {key: 0})
+        if deletes:
+            pipe.hdel(self._values, *deletes)
+            pipe.zrem(self._keys, *deletes)
+        self._call("write", pipe.execute)
+
     def delete(self, key: str) -> None:
         pipe = self._client.pipeline(transaction=True)
         pipe.hdel(self._values, key)

@@ -56,6 +56,21 @@ class SQLiteStateStore(StateStore):
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 (key, encoded, time.time()))
 
+    def write(self, values: dict[str, dict[str, Any]], deletes: tuple[str, ...] = ()) -> None:
+        rows = [(key, encode_state(key, value), time.time()) for key, value in values.items()]
+        with self._lock:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(
+                    "INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE "
+                    "SET value = excluded.value, updated_at = excluded.updated_at", rows)
+                conn.executemany("DELETE FROM state WHERE key = ?", [(key,) for key in deletes])
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
     def delete(self, key: str) -> None:
         with self._lock:
             self._connection().execute("DELETE FROM state WHERE key = ?", (key,))

@@ -33,6 +33,12 @@ class StagedState(StateStore):
     def delete(self, key: str) -> None:
         self._staged[key] = None
 
+    def write(self, values: dict[str, dict[str, Any]], deletes: tuple[str, ...] = ()) -> None:
+        for key, value in values.items():
+            self.set(key, value)
+        for key in deletes:
+            self.delete(key)
+
     def items(self, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
         merged = {key: value for key, value in self.store.items(prefix) if key not in self._staged}
         merged.update({k: v for k, v in self._staged.items() if k.startswith(prefix) and v is not None})
@@ -50,12 +56,9 @@ class StagedState(StateStore):
         return sorted(self._staged)
 
     def commit(self) -> None:
-        """Write every staged change to the store."""
-        for key, value in self._staged.items():
-            if value is None:
-                self.store.delete(key)
-            else:
-                self.store.set(key, value)
+        """Write every staged change to the store, in one step."""
+        values = {key: value for key, value in self._staged.items() if value is not None}
+        self.store.write(values, tuple(key for key, value in self._staged.items() if value is None))
         self._staged.clear()
 
     def discard(self) -> None:

@@ -112,3 +112,37 @@ def test_alerts_backtest_shows_what_each_sensitivity_would_raise(data: Path, env
     assert "rule acme-volume (volume_spike, low, 60-minute buckets)" in text.stdout
     missing = run(earful_command, "alerts", "backtest", "nope", env=env)
     assert missing.returncode != 0 and "no alert rule 'nope'" in missing.stderr
+
+
+def test_feedback_snooze_and_feed_tokens_from_the_cli(data: Path, env: dict[str, str], earful_command: str) -> None:
+    [event] = json.loads(run(earful_command, "alerts", "events", "--rule", "acme-volume", "--json", env=env).stdout)
+    marked = run(earful_command, "alerts", "feedback", event["id"], "not_useful", "--note", "a promo", env=env)
+    assert marked.returncode == 0, marked.stderr
+    snoozed = run(earful_command, "alerts", "snooze", "acme-volume", "--hours", "24", env=env)
+    assert snoozed.returncode == 0 and "snoozed until" in snoozed.stderr
+    [event] = json.loads(run(earful_command, "alerts", "events", "--rule", "acme-volume", "--json", env=env).stdout)
+    assert event["feedback"][0]["verdict"] == "not_useful" and event["feedback"][0]["via"] == "cli"
+    assert event["snoozed_until"] is not None
+    assert "not_useful snoozed to" in run(earful_command, "alerts", "events", env=env).stdout
+    assert run(earful_command, "alerts", "snooze", "nope", env=env).returncode != 0
+    assert run(earful_command, "alerts", "unsnooze", "acme-volume", env=env).returncode == 0
+    made = run(earful_command, "alerts", "feed-token", "create", "--rule", "acme-volume", "--name", "reader", env=env)
+    assert made.returncode == 0 and "/api/v1/alerts/rules/acme-volume/feed.atom?token=ef_" in made.stdout
+    [listed] = json.loads(run(earful_command, "alerts", "feed-token", "list", "--json", env=env).stdout)
+    assert listed["rule"] == "acme-volume" and listed["name"] == "reader" and "ef_" not in json.dumps(listed)
+    assert run(earful_command, "alerts", "feed-token", "revoke", listed["id"], env=env).returncode == 0
+    assert run(earful_command, "alerts", "feed-token", "revoke", listed["id"], env=env).returncode != 0
+
+
+def test_backtest_shows_how_each_preset_treats_judged_incidents(data: Path, env: dict[str, str],
+                                                                earful_command: str) -> None:
+    [event] = json.loads(run(earful_command, "alerts", "events", "--rule", "acme-volume", "--json", env=env).stdout)
+    run(earful_command, "alerts", "feedback", event["id"], "not_useful", env=env)
+    report = json.loads(run(earful_command, "alerts", "backtest", "acme-volume", "--since", "1d", "--json",
+                            env=env).stdout)
+    [judged] = report["judged"]
+    assert judged["incident"] == event["id"] and judged["verdict"] == "not_useful"
+    assert set(judged["raised_by"]) == {"low", "medium", "high"}
+    assert judged["raised_by"]["high"] >= judged["raised_by"]["medium"] >= judged["raised_by"]["low"]
+    text = run(earful_command, "alerts", "backtest", "acme-volume", "--since", "1d", env=env).stdout
+    assert "incidents people judged (1 not useful)" in text and event["id"] in text

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from earful.alerts.models import IncidentSummary
 from earful.alerts.rules import AlertRule
 from earful.config import AppConfig
 from search.base import IndexBackend
@@ -30,6 +32,16 @@ class Raised:
 
 
 @dataclass
+class Judged:
+    """A stored incident people gave a verdict, and whether each preset would have raised it."""
+
+    incident: str
+    verdict: str
+    opened_at: datetime
+    raised_by: dict[str, bool]
+
+
+@dataclass
 class Backtest:
     rule: str
     trigger: str
@@ -40,11 +52,13 @@ class Backtest:
     mentions: int
     incidents: list[Raised]
     per_sensitivity: dict[str, int]  # how many each preset would have raised over the same period
+    judged: list[Judged] = field(default_factory=list)  # stored incidents with a verdict, in the period
 
 
 def backtest(index: IndexBackend, config: AppConfig, rule: AlertRule, since: datetime, until: datetime,
-             chosen: Sensitivity | None = None) -> Backtest:
-    """Run the rule's detector over [since, until), learning from the ``HISTORY_DAYS`` before ``since``."""
+             chosen: Sensitivity | None = None, judged: Sequence[IncidentSummary] = ()) -> Backtest:
+    """Run the rule's detector over [since, until), learning from the ``HISTORY_DAYS`` before ``since``;
+    ``judged``: stored incidents people gave a verdict, each checked against every preset."""
     scope = rule_scope(rule, config)
     step = rule.interval
     start = bucket_start(since, step) - timedelta(days=HISTORY_DAYS)
@@ -53,11 +67,23 @@ def backtest(index: IndexBackend, config: AppConfig, rule: AlertRule, since: dat
     series = Series.build(start, step, counts, negative, scope.tz)
     chosen = chosen or sensitivity(rule.sensitivity, rule.threshold, rule.min_count)
     raised = _raised(series, rule.trigger, chosen, since)
-    others = {name: len(_raised(series, rule.trigger, sensitivity(name, None, rule.min_count), since))
-              for name in SENSITIVITIES}
+    runs = {name: _raised(series, rule.trigger, sensitivity(name, None, rule.min_count), since)
+            for name in SENSITIVITIES}
     first = series.index_at(since)
+    verdicts = [_judge(i, runs, until) for i in judged if i.feedback and since <= i.opened_at < until]
     return Backtest(rule.id, rule.trigger, chosen.name, since, until, step, int(series.counts[max(first, 0):].sum()),
-                    raised, others)
+                    raised, {name: len(found) for name, found in runs.items()}, verdicts)
+
+
+def _judge(incident: IncidentSummary, runs: dict[str, list[Raised]], until: datetime) -> Judged:
+    """Whether each preset raised an incident covering the stored one's opening (within a window of it)."""
+    slack = timedelta(seconds=incident.interval) + (incident.window_end - incident.window_start)
+
+    def covers(r: Raised) -> bool:
+        return r.opened_at - slack <= incident.opened_at <= (r.resolved_at or until) + slack
+
+    return Judged(incident.id, incident.feedback[-1].verdict, incident.opened_at,
+                  {name: any(covers(r) for r in found) for name, found in runs.items()})
 
 
 def _raised(series: Series, trigger: str, chosen: Sensitivity, since: datetime) -> list[Raised]:

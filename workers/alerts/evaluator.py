@@ -76,8 +76,10 @@ class Evaluator:
     """Keeps every rule's detector and evaluates rules on demand."""
 
     def __init__(self, index: IndexBackend, state: StateStore, config: AppConfig, *,
-                 clock: Callable[[], datetime] = utcnow, tuning: Tuning = DEFAULT_TUNING) -> None:
+                 clock: Callable[[], datetime] = utcnow, tuning: Tuning = DEFAULT_TUNING,
+                 notify: records.Notify | None = None) -> None:
         self.index, self.state, self.config = index, state, config
+        self.notify = notify  # the delivery side's outbox writes, stored with each incident change
         self.clock, self.tuning = clock, tuning
         self.rules = AlertRules(state, config.rule_book())
         self.incidents = Incidents(state)
@@ -179,7 +181,7 @@ class Evaluator:
 
     def _refresh_and_sync(self, rule_live: live.LiveRule, now: datetime, counts: Counts | None) -> str | None:
         live.refresh(self.index, rule_live, now, counts)
-        return records.sync(rule_live, self.incidents, now, self._describe)
+        return records.sync(rule_live, self.incidents, now, self._describe, self.notify)
 
     def _guard(self, rule: AlertRule, outcomes: dict[str, Outcome],
                work: Callable[[], object]) -> tuple[bool, object]:

@@ -9,30 +9,38 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from earful.alert_store import Incidents
 from earful.alerts.models import Evidence, Incident, SeriesPoint, Version
+from earful.alerts.rules import AlertRule
 from workers.alerts.incidents import Incident as Episode
 from workers.alerts.live import LiveRule
 
 SERIES_BEFORE = timedelta(days=2)
 MAX_POINTS = 1200
 Describe = Callable[[LiveRule, datetime, datetime], Evidence | None]
+# What a change tells people (the outbox's writes), stored in the same step as the change itself.
+Notify = Callable[[AlertRule, Incident, str], dict[str, dict[str, Any]]]
+Teller = Callable[[Incident], dict[str, dict[str, Any]]]
 
 
 def incident_id(rule_id: str, opened: datetime) -> str:
     return f"{rule_id}-{opened:%Y%m%dT%H%MZ}"
 
 
-def sync(live: LiveRule, incidents: Incidents, now: datetime, describe: Describe) -> str | None:
-    """Bring the rule's stored incident in line with its detector; the change made, if any."""
+def sync(live: LiveRule, incidents: Incidents, now: datetime, describe: Describe,
+         notify: Notify | None = None) -> str | None:
+    """Bring the rule's stored incident in line with its detector; the change made, if any (told through
+    ``notify``)."""
+
     current = live.peek.current.get(live.rule.trigger) if live.peek is not None else None
     record = _open_record(live, incidents)
     if current is None or not current.active:
         if record is None:
             return None
         resolve(record, now, current.resolution if current is not None and current.resolution else "back_in_band")
-        _save(live, incidents, record, now)
+        _save(live, incidents, record, now, _teller(notify, live.rule, "resolved"))
         return "resolved"
     change: str | None
     if record is None:
@@ -53,7 +61,7 @@ def sync(live: LiveRule, incidents: Incidents, now: datetime, describe: Describe
         record.versions.append(_version(record, now))
         record.evidence = describe(live, record.window_start, max(record.window_end, now)) or record.evidence
     if change is not None or live.index_at(now) != live.saved_bucket:  # else: written again as its bucket ends
-        _save(live, incidents, record, now)
+        _save(live, incidents, record, now, _teller(notify, live.rule, change))
     return change
 
 
@@ -67,9 +75,16 @@ def _open_record(live: LiveRule, incidents: Incidents) -> Incident | None:
     return live.record
 
 
-def _save(live: LiveRule, incidents: Incidents, record: Incident, now: datetime) -> None:
+def _teller(notify: Notify | None, rule: AlertRule, change: str | None) -> Teller | None:
+    """What tells of ``change`` once the record is complete (None: nothing to tell)."""
+    if notify is None or change is None:
+        return None
+    return lambda record: notify(rule, record, change)
+
+
+def _save(live: LiveRule, incidents: Incidents, record: Incident, now: datetime, tell: Teller | None = None) -> None:
     record.series = series(live, record)
-    stamp = incidents.save(record)
+    stamp = incidents.save(record, tell(record) if tell is not None else None)
     live.saved_bucket = live.index_at(now)
     live.record, live.record_stamp = (record, stamp) if record.state != "resolved" else (None, None)
 
