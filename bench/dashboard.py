@@ -3,6 +3,11 @@
     .venv/bin/python bench/dashboard.py --n 1000000            # build the index once (or reuse it), then measure
     .venv/bin/python bench/dashboard.py --n 1000000 --reuse    # measure an index built before
 
+The alert pages show incidents the real evaluator raised: the demo rules' detectors are stepped an hour at a
+time through the generated corpus's negative week for acme (the mentions are in the index already; each
+evaluation reads only what was published before its clock), then ``--past`` copies of those incidents under
+other ids and dates stand for a year of incidents of twenty rules, which the listing reads.
+
 Server time is the Server-Timing the app reports (request in to response start: query, aggregation and
 template). Interactive is when the page's script has run and drawn its charts (the ``earful-ready`` mark, after
 DOMContentLoaded), from the start of the navigation, in Debian's chromium driven by Playwright.
@@ -24,13 +29,16 @@ from urllib.parse import urlencode
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
 
 import httpx  # noqa: E402
-from analytics_data import BATCH, BRANDS, END, mentions  # noqa: E402
+from analytics_data import BATCH, BRANDS, END, EPISODE, mentions  # noqa: E402
 from benchlib import ready_index  # noqa: E402
 
 from cli.serve import api_server  # noqa: E402
-from earful.config import parse_config  # noqa: E402
+from earful.alert_store import Incidents  # noqa: E402
+from earful.config import AppConfig, parse_config  # noqa: E402
 from earful.settings import Settings  # noqa: E402
+from earful.state import SQLiteStateStore, StateStore  # noqa: E402
 from search.embedded import EmbeddedIndex  # noqa: E402
+from workers.alerts.evaluator import Evaluator  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -57,15 +65,48 @@ PAGES: list[tuple[str, str, dict[str, str]]] = [
 ]
 
 
-def config() -> Any:
+RULES = [{"id": "acme-negative", "brand": "acme", "trigger": "negative_spike", "interval": "1h"},
+         {"id": "acme-volume", "brand": "acme", "trigger": "volume_spike", "sensitivity": "low", "interval": "1h"},
+         {"id": "globex-volume", "brand": "globex", "trigger": "volume_spike", "interval": "1h"}]
+
+
+def config() -> AppConfig:
     brands = [{"id": b, "name": b.title(), "query": b, "competitors": [o for o in BRANDS if o != b]} for b in BRANDS]
     sources = [{"name": f"feed-{i}", "type": "feed", "url": f"http://127.0.0.1:9/{i}.rss"} for i in range(4)]
-    return parse_config({"brands": brands, "sources": sources}, file="<bench>")
+    return parse_config({"brands": brands, "sources": sources, "alerts": RULES}, file="<bench>")
 
 
-def serve(index: EmbeddedIndex, data_dir: Path, port: int) -> tuple[Any, threading.Thread]:
+def raise_incidents(index: EmbeddedIndex, state: StateStore, past: int) -> list[str]:
+    """The incidents the rules raise through the negative week, hour by hour; ``past`` resolved copies of them."""
+    clock = [EPISODE[0] - timedelta(days=2)]
+    evaluator = Evaluator(index, state, config(), clock=lambda: clock[0])
+    started = time.perf_counter()
+    while clock[0] < EPISODE[1] + timedelta(days=2):
+        evaluator.tick()
+        clock[0] += timedelta(hours=1)
+    store = Incidents(state)
+    raised = store.all()
+    print(f"incidents raised through the negative week: {len(raised)} in {time.perf_counter() - started:.0f} s "
+          f"({', '.join(f'{i.id} {i.state}' for i in raised)})", flush=True)
+    for k in range(past if raised else 0):
+        model = raised[k % len(raised)]
+        shift = timedelta(days=1 + k * 365 / max(past, 1))
+        copy = model.model_copy(update={"id": f"{model.rule}-copy{k:04d}", "state": "resolved",
+                                        "resolution": "back_in_band", "opened_at": model.opened_at - shift,
+                                        "resolved_at": model.opened_at - shift + timedelta(hours=6)})
+        store.save(copy)
+    return [i.id for i in raised]
+
+
+def alert_pages(ids: list[str]) -> list[tuple[str, str, dict[str, str]]]:
+    none: dict[str, str] = {}
+    return [("alerts: rules, open and past", "/alerts", none)] + [
+        (f"incident: {i}"[:40], f"/alerts/events/{i}", none) for i in ids[:2]]
+
+
+def serve(index: EmbeddedIndex, state: StateStore, data_dir: Path, port: int) -> tuple[Any, threading.Thread]:
     settings = Settings(data_dir=data_dir)
-    server = api_server(settings, index, "127.0.0.1", port, config=config())
+    server = api_server(settings, index, "127.0.0.1", port, config=config(), state=state)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -129,11 +170,14 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse an index already in --dir")
     parser.add_argument("--runs", type=int, default=20, help="requests (and page loads) per page")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--past", type=int, default=500, help="stored past incidents the Alerts page lists from")
     args = parser.parse_args()
     path = args.dir / f"n{args.n}"
     index = ready_index(path, mentions, args.n, reuse=args.reuse, batch=BATCH)
     with tempfile.TemporaryDirectory() as data_dir:
-        server, thread = serve(index, Path(data_dir), args.port)
+        state = SQLiteStateStore(Path(data_dir) / "state.sqlite3")
+        PAGES.extend(alert_pages(raise_incidents(index, state, args.past)))
+        server, thread = serve(index, state, Path(data_dir), args.port)
         base = f"http://127.0.0.1:{args.port}"
         try:
             print(f"index: {args.n:,} mentions; dashboard on {base}")
@@ -142,6 +186,7 @@ def main() -> None:
         finally:
             server.should_exit = True
             thread.join(10)
+            state.close()
             index.close()
 
 

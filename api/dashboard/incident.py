@@ -17,6 +17,7 @@ from api.dashboard.web import PageError, ViewerDep, render
 from api.deps import ConfigDep, StateDep
 from earful.alert_store import AlertRules, Incidents
 from earful.alerts.models import Incident, RuleView
+from earful.alerts.snooze import current_snooze
 
 router = APIRouter(include_in_schema=False)
 NEGATIVE_TRIGGERS = ("negative_spike", "negative_share")
@@ -74,13 +75,14 @@ def incident_page(incident_id: str, request: Request, seen: ViewerDep, config: C
         raise PageError(status.HTTP_404_NOT_FOUND, f"There is no incident {incident_id[:80]!r}: it may have been "
                                                    "removed. The Alerts page lists every incident.")
     rule = find_rule(state, config, incident.rule)
-    zone = viewer_zone(request)
+    zone, now = viewer_zone(request), datetime.now(timezone.utc)
     negative = incident.trigger in NEGATIVE_TRIGGERS
     window = mentions_link(rule, incident, incident.window_start, incident.window_end,
                            **({"sentiment": "negative"} if negative else {}))
     context = {"incident": incident, "rule": rule, "scope": rule_scope(rule, brand_names(config)),
                "negative": negative, "chart": band_chart(incident, rule, zone), "outside": outside(incident),
-               "window_link": window, "term_links": term_links(rule, incident), "zone": zone, "now": datetime.now(timezone.utc), "triggers": TRIGGERS,
+               "window_link": window, "term_links": term_links(rule, incident), "zone": zone, "now": now, "triggers": TRIGGERS,
+               "snooze": current_snooze(state, rule.id, now) if rule else None,
                "resolutions": RESOLUTIONS, "intervals": INTERVALS, "verdicts": VERDICTS, "snoozes": SNOOZES,
                "languages": LANGUAGE_NAMES, "evidence": incident.evidence,
                "verdict": incident.feedback[-1] if incident.feedback else None}

@@ -141,9 +141,10 @@
       drawBehind: data.window ? shadeWindow(data.window) : null,
       describe: function (i) {
         if (i === null || i === undefined) { return ""; }
+        var one = function (v) { return Math.round(v * 10) / 10; };
         return data.labels[i] + ": " + data.observed[i] + " mentions" +
-          (data.negative ? " (" + data.negative[i] + " negative)" : "") + ", expected " + data.expected[i] +
-          " (band " + data.low[i] + "–" + data.high[i] + "); click to read them";
+          (data.negative ? " (" + data.negative[i] + " negative)" : "") + ", expected " + one(data.expected[i]) +
+          " (band " + one(data.low[i]) + "–" + one(data.high[i]) + "); click to read them";
       }
     });
   }
@@ -174,14 +175,20 @@
     try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"] || ""; } catch (e) { return ""; }
   }
 
-  /* The part of the page that shows an action's effect, read again from the server. */
-  function refresh(id) {
-    var current = document.getElementById(id);
-    if (!current) { return Promise.resolve(); }
+  /* The parts of the page that show an action's effect, read again from the server; the new ones start
+     ready (buttons enabled), and focus that was in a replaced part goes to the action's message. */
+  function refresh(ids, message) {
     return fetch(window.location.pathname, { credentials: "same-origin" }).then(function (r) { return r.text(); })
       .then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(id);
-        if (fresh) { current.replaceWith(fresh); }
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ids.forEach(function (id) {
+          var current = document.getElementById(id), next = fresh.getElementById(id);
+          if (!current || !next) { return; }
+          var focused = current.contains(document.activeElement);
+          next.querySelectorAll("button[disabled]").forEach(function (b) { b.disabled = false; });
+          current.replaceWith(next);
+          if (focused) { message.focus(); }
+        });
       });
   }
 
@@ -199,15 +206,18 @@
     var button = event.submitter, result = document.getElementById(form.getAttribute("aria-describedby"));
     if (!button) { return; }
     var body = {}, field = form.getAttribute("data-field");
-    body[field] = form.hasAttribute("data-number") ? Number(button.value) : button.value;
+    if (field) { body[field] = form.hasAttribute("data-number") ? Number(button.value) : button.value; }
     result.textContent = "Sending …";
-    fetch(form.action, { method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+    fetch(form.action, { method: form.getAttribute("data-method") || "POST", credentials: "same-origin",
+                         body: field ? JSON.stringify(body) : null,
                          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() } })
       .then(function (response) {
         return response.json().catch(function () { return null; }).then(function (answer) {
           if (!response.ok) { throw new Error(problemOf(response, answer)); }
+          form.querySelectorAll("button[aria-pressed]").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+          if (field === "verdict") { button.setAttribute("aria-pressed", "true"); }
           result.textContent = "Done: " + button.textContent.trim() + (answer && answer.until ? " (until " + new Date(answer.until).toLocaleString() + ")" : "") + ".";
-          return refresh("incident-status");
+          return refresh(["incident-status", "resume-form"], result);
         });
       })
       .catch(function (error) { result.textContent = "Not done: " + error.message; });

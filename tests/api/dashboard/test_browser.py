@@ -49,8 +49,16 @@ def sign_in(w: Watched, live: LiveServer, path: str = "/mentions") -> None:
     w.page.wait_for_url(f"{live.url}{path}*")
 
 
-def result_titles(w: Watched) -> list[str]:
-    return w.page.locator("ol.mentions li.mention h3").all_inner_texts()
+def incident_pages(page: Any, live: LiveServer) -> list[str]:
+    """The incidents' pages, as the Alerts page links them."""
+    page.goto(live.url + "/alerts")
+    links: list[str] = page.evaluate("[...document.querySelectorAll('table.incidents th a')].map(a => a.getAttribute('href'))")
+    assert len(links) == 2, links
+    return links
+
+
+def result_links(w: Watched) -> list[str]:
+    return w.page.eval_on_selector_all("ol.mentions li.mention h3 a", "links => links.map(a => a.href)")  # type: ignore[no-any-return]
 
 
 def test_sign_in_then_search_with_a_bad_query_filters_and_paging(watched: Watched, live: LiveServer) -> None:
@@ -80,13 +88,13 @@ def test_sign_in_then_search_with_a_bad_query_filters_and_paging(watched: Watche
     watched.shoot("mentions-filtered")
 
     page.goto(live.url + "/mentions")
-    first = result_titles(watched)
+    first = result_links(watched)
     page.click("a[rel=next]")
     page.wait_for_url(re.compile(r"cursor="))
-    second = result_titles(watched)
+    second = result_links(watched)
     assert len(first) == len(second) == 25 and not set(first) & set(second)
     assert "26–50" in page.locator("#results-title").inner_text()
-    page.wait_for_function("document.getElementById('announce').textContent.includes('26–50')")
+    page.locator("#announce", has_text="26–50").wait_for(state="attached")  # polled by the test, not eval (CSP)
     assert page.evaluate("document.activeElement.id") == "results-title"  # focus follows the new page
     rtl = page.locator("li.mention[lang=he] h3").first
     assert rtl.get_attribute("dir") == "rtl" and page.evaluate("document.dir") == "ltr"
@@ -159,7 +167,8 @@ def test_a_link_from_another_site_opens_the_page_signed_in(watched: Watched, liv
 def test_no_page_includes_a_remote_url(watched: Watched, live: LiveServer) -> None:
     page = watched.page
     sign_in(watched, live)
-    for path in ("/mentions?q=outage", "/trends?interval=hour&range=7d", "/sources", "/sign-in"):
+    for path in ("/mentions?q=outage", "/trends?interval=hour&range=7d", "/sources", "/alerts",
+                 *incident_pages(page, live), "/sign-in"):
         page.goto(live.url + path)
         page.wait_for_load_state("networkidle")
         resources = page.evaluate("""[...document.querySelectorAll('[src], link[href], form[action]')]
@@ -196,7 +205,7 @@ def test_export_csv_and_save_this_search(watched: Watched, live: LiveServer) -> 
     page.click("details.save-search summary")
     page.fill("#save-name", "acme-outage-browser")
     page.click("details.save-search button[type=submit]")
-    page.wait_for_function("document.getElementById('save-result').textContent.includes('Saved as')")
+    page.locator("#save-result", has_text="Saved as").wait_for()
     page.goto(live.url + "/mentions?saved=acme-outage-browser")
     assert page.input_value("#q") == "outage" and page.input_value("#f-brand") == "acme"
     watched.shoot("mentions-saved-search")
@@ -220,7 +229,8 @@ def test_themes_open_their_mentions_and_trends_break_down(watched: Watched, live
 def test_text_contrast_on_every_page(watched: Watched, live: LiveServer) -> None:
     page = watched.page
     sign_in(watched, live)
-    for path in ("/mentions?q=outage", "/mentions?q=refund%20AND", "/trends", "/compare", "/themes", "/sources"):
+    for path in ("/mentions?q=outage", "/mentions?q=refund%20AND", "/trends", "/compare", "/themes", "/sources",
+                 "/alerts", *incident_pages(page, live)):
         page.goto(live.url + path)
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         assert low_contrast(page) == [], path
@@ -229,10 +239,78 @@ def test_text_contrast_on_every_page(watched: Watched, live: LiveServer) -> None
     assert low_contrast(page) == []
 
 
+def open_incident(watched: Watched, live: LiveServer) -> Any:
+    """From the Alerts page, the open incident's page, its chart drawn."""
+    page = watched.page
+    sign_in(watched, live, "/alerts")
+    assert page.locator("table.rules tbody tr").count() == 3
+    watched.shoot("alerts")
+    page.click("section[aria-labelledby=open-title] table.incidents th a")
+    page.wait_for_url(re.compile(r"/alerts/events/acme-"))
+    page.locator("#band-chart[data-drawn] canvas").wait_for()
+    return page
+
+
+def test_open_an_incident_from_the_alerts_page_snooze_it_and_say_it_was_useful(watched: Watched,
+                                                                                live: LiveServer) -> None:
+    page = open_incident(watched, live)
+    rule = page.url.split("/alerts/events/")[1].rsplit("-", 1)[0]
+    box = page.locator("#band-chart .u-over").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] - 3, box["y"] + box["height"] / 2)
+    assert "expected" in page.locator(".chart-readout").inner_text()
+    assert page.locator("text=Notify again now").is_hidden()
+    watched.shoot("incident")
+
+    page.click("text=Snooze rule 1 hour")
+    page.locator("#act-result", has_text="Done").wait_for()
+    page.locator("#incident-status .status", has_text="rule snoozed").wait_for()
+    rules = page.evaluate("fetch('/api/v1/alerts/rules').then(r => r.json())")
+    snoozed = {r["id"]: r["snoozed_until"] for r in rules}
+    assert snoozed[rule] and not any(until for other, until in snoozed.items() if other != rule)
+    page.click("text=Useful")
+    page.locator("#incident-status dd", has_text="useful").wait_for()
+    assert page.get_attribute("button[value=useful]", "aria-pressed") == "true"
+    watched.shoot("incident-snoozed")
+
+    page.goto(live.url + "/alerts")
+    row = page.locator("table.rules tbody tr", has_text=rule)
+    assert "snoozed" in row.inner_text()
+    page.go_back()
+    page.click("text=Notify again now")
+    page.locator("#incident-status dd", has_text="rule snoozed").wait_for(state="detached")
+    assert page.evaluate(f"fetch('/api/v1/alerts/rules').then(r => r.json()).then(rs => "
+                         f"rs.find(r => r.id === '{rule}').snoozed_until)") is None
+
+
+def test_an_incident_action_with_a_forged_csrf_token_is_refused(watched: Watched, live: LiveServer) -> None:
+    page = open_incident(watched, live)
+    page.evaluate("document.body.setAttribute('hx-headers', JSON.stringify({'X-CSRF-Token': 'forged'}))")
+    page.click("text=Snooze rule 24 hours")
+    page.locator("#act-result", has_text="Not done").wait_for()
+    assert "CSRF" in page.inner_text("#act-result") and "rule snoozed" not in page.inner_text("#incident-status")
+    watched.expect_problem("403")
+
+
+def test_a_resolved_incident_and_the_chart_s_table(watched: Watched, live: LiveServer) -> None:
+    page = watched.page
+    sign_in(watched, live, "/alerts")
+    page.click("section[aria-labelledby=past] table.incidents th a")
+    page.wait_for_url(re.compile(r"/alerts/events/"))
+    page.locator("#band-chart[data-drawn] canvas").wait_for()
+    page.click("details.data-table summary")
+    rows = page.locator("details.data-table tbody tr.outside")
+    assert rows.count() >= 1 and "above" in rows.first.inner_text()
+    watched.shoot("incident-resolved")
+    rows.first.locator("a").click()
+    page.wait_for_url(re.compile(r"/mentions\?.*since="))
+    assert "brand=acme" in page.url and int(page.locator("#results-title").inner_text().split()[0]) > 0
+
+
 def test_screenshots_were_written() -> None:
     from .browser import SHOTS
 
     names = {p.name for p in Path(SHOTS[0]).glob("*.png")}
     for page in ("sign-in", "mentions-filtered", "mentions-bad-query", "trends", "sources", "compare", "themes",
-                 "trends-by-language"):
+                 "trends-by-language", "alerts", "incident", "incident-snoozed", "incident-resolved"):
         assert {f"{page}-laptop.png", f"{page}-phone.png"} <= names, names
