@@ -14,7 +14,7 @@ from api.dashboard.options import brand_names
 from api.dashboard.web import ViewerDep, render
 from api.deps import ConfigDep, StateDep
 from api.routes.alerts import list_rules
-from earful.alert_store import Incidents
+from earful.alert_store import Incidents, newest_first
 from earful.alerts.models import IncidentSummary, RuleView
 from earful.errors import BadRequest
 from earful.params import parse_zone
@@ -47,10 +47,10 @@ def rule_scope(rule: RuleView | None, names: dict[str, str]) -> str:
     return " · ".join(parts)
 
 
-def _past(state: StateDep, cursor: str | None) -> tuple[list[IncidentSummary], str | None, str | None]:
+def _past(resolved: list[IncidentSummary], cursor: str | None) -> tuple[list[IncidentSummary], str | None, str | None]:
     """A page of resolved incidents, newest first, the link to the next page, and a problem with the cursor."""
     try:
-        items, more = Incidents(state).page(state="resolved", cursor=cursor, limit=PAST_PAGE)
+        items, more = newest_first(resolved, cursor, PAST_PAGE)
     except BadRequest as exc:
         return [], None, str(exc)
     return items, f"/alerts?{urlencode({'past': more})}#past" if more else None, None
@@ -60,11 +60,10 @@ def _past(state: StateDep, cursor: str | None) -> tuple[list[IncidentSummary], s
 def alerts_page(request: Request, seen: ViewerDep, config: ConfigDep, state: StateDep) -> HTMLResponse:
     """The rules with their open incident, the open incidents, and the resolved ones a page at a time."""
     rules = list_rules(state, config)
-    store = Incidents(state)
-    opened = [i for state_ in ("open", "updated") for i in store.page(state=state_, limit=OPEN_SHOWN)[0]]
-    opened.sort(key=lambda i: i.opened_at, reverse=True)
+    everything = Incidents(state).summaries()
+    opened = newest_first([i for i in everything if i.state != "resolved"], None, OPEN_SHOWN)[0]
     cursor = request.query_params.get("past") or None
-    past, more, problem = _past(state, cursor)
+    past, more, problem = _past([i for i in everything if i.state == "resolved"], cursor)
     names = brand_names(config)
     context = {"rules": rules, "open": opened, "past": past, "more": more, "problem": problem, "request_past": bool(cursor),
                "open_by_rule": {i.rule: i for i in opened}, "scopes": {r.id: rule_scope(r, names) for r in rules},
