@@ -79,7 +79,8 @@ def test_the_window_link_opens_exactly_the_window_s_mentions(open_client: TestCl
     link = unescape(re.search(r'<a href="(/mentions\?[^"]+)">Read the', html).group(1))  # type: ignore[union-attr]
     mentions = open_client.get(link).text
     shown = re.search(r'id="results-title"[^>]*>\s*([\d,]+) mention', mentions)
-    assert shown and int(shown.group(1).replace(",", "")) == incident.observed
+    # the figure was counted when the incident last changed; mentions of the window may have come since
+    assert shown and incident.observed <= int(shown.group(1).replace(",", "")) <= incident.observed * 1.25
 
 
 def test_a_resolved_incident_says_how_it_ended(open_client: TestClient, alerts_state: StateStore) -> None:
@@ -101,3 +102,12 @@ def test_alert_pages_need_a_session_when_keys_are_set(keyed_client: TestClient, 
     assert response.status_code == 303 and response.headers["location"].startswith("/sign-in?next=%2Falerts%2Fevents")
     sign_in(keyed_client)
     assert keyed_client.get(path).status_code == 200
+
+
+def test_an_incident_of_a_rule_since_deleted_has_no_snooze(open_client: TestClient, alerts_state: StateStore) -> None:
+    incident = demo_incidents(alerts_state)["resolved"]
+    orphan = incident.model_copy(update={"id": "gone-rule-20260101T0000Z", "rule": "gone-rule"})
+    Incidents(open_client.app.state.state_store).save(orphan)  # type: ignore[attr-defined]
+    html = open_client.get(f"/alerts/events/{orphan.id}").text
+    assert "a rule that no longer exists" in html and "/snooze" not in html
+    assert f'action="/api/v1/alerts/events/{orphan.id}/feedback"' in html
