@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
 
 from api.dashboard.alerts import INTERVALS, RESOLUTIONS, TRIGGERS, rule_scope, viewer_zone
-from api.dashboard.options import LANGUAGE_NAMES, brand_names
+from api.dashboard.options import brand_names
 from api.dashboard.web import PageError, ViewerDep, render
 from api.deps import ConfigDep, StateDep
 from earful.alert_store import AlertRules, Incidents
@@ -58,8 +58,8 @@ def term_links(rule: RuleView | None, incident: Incident) -> list[str]:
 
 def outside(incident: Incident) -> list[int]:
     """Indices of the buckets whose mentions fell outside the band (for the table and the summary)."""
-    return [i for i, p in enumerate(incident.series)
-            if p.observed > p.upper or (incident.trigger == "silence" and p.observed < p.lower)]
+    silence = incident.trigger == "silence"
+    return [i for i, p in enumerate(incident.series) if (p.observed < p.lower if silence else p.observed > p.upper)]
 
 
 def find_rule(state: StateDep, config: ConfigDep, rule_id: str) -> RuleView | None:
@@ -81,9 +81,8 @@ def incident_page(incident_id: str, request: Request, seen: ViewerDep, config: C
                            **({"sentiment": "negative"} if negative else {}))
     context = {"incident": incident, "rule": rule, "scope": rule_scope(rule, brand_names(config)),
                "negative": negative, "chart": band_chart(incident, rule, zone), "outside": outside(incident),
-               "window_link": window, "term_links": term_links(rule, incident), "zone": zone, "now": now, "triggers": TRIGGERS,
-               "snooze": current_snooze(state, rule.id, now) if rule else None,
-               "resolutions": RESOLUTIONS, "intervals": INTERVALS, "verdicts": VERDICTS, "snoozes": SNOOZES,
-               "languages": LANGUAGE_NAMES, "evidence": incident.evidence,
-               "verdict": incident.feedback[-1] if incident.feedback else None}
+               "window_link": window, "term_links": term_links(rule, incident), "zone": zone, "now": now,
+               "snooze": current_snooze(state, rule.id, now) if rule else None, "evidence": incident.evidence,
+               "verdict": incident.feedback[-1] if incident.feedback else None, "triggers": TRIGGERS,
+               "resolutions": RESOLUTIONS, "intervals": INTERVALS, "verdicts": VERDICTS, "snoozes": SNOOZES}
     return render(request, seen, "alerts_incident.html", context)
