@@ -71,20 +71,20 @@ def test_run_reports_its_services_and_stops_them_on_sigterm(env: dict[str, str],
                             stdout=subprocess.DEVNULL, text=True)
     try:
         services = running(port)
-        assert [s["name"] for s in services] == ["scheduler", "refiner", "alerts", "api"]
+        assert [s["name"] for s in services] == ["scheduler", "refiner", "alerts", "delivery", "api"]
         table = subprocess.run([earful_command, "sources"], env=env, capture_output=True, text=True, timeout=60)
         [line] = [row for row in table.stdout.splitlines() if f".{proc.pid} " in row]
-        assert " run " in line and "scheduler running, refiner running, alerts running, api running" in line
+        assert " run " in line and "scheduler running, refiner running, alerts running, delivery running, api running" in line
         [published] = sources_json(earful_command, env)["services"]
         assert published["role"] == "run" and published["alive"]
-        assert [s["name"] for s in published["services"]] == ["scheduler", "refiner", "alerts", "api"]
+        assert [s["name"] for s in published["services"]] == ["scheduler", "refiner", "alerts", "delivery", "api"]
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
         _, stderr = proc.communicate(timeout=10)
-    assert "run: running scheduler, refiner, alerts, api" in stderr
+    assert "run: running scheduler, refiner, alerts, delivery, api" in stderr
     assert sources_json(earful_command, env)["services"] == []  # a clean stop removes the entry
 
 
