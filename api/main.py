@@ -10,7 +10,9 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from api import dashboard
 from api.deps import require_api_key
 from api.headers import add_headers
 from api.problems import API_RESPONSES, RETRY_AFTER_SECONDS, drop_validation_responses
@@ -30,6 +32,7 @@ from api.routes import (
     top,
     trends,
 )
+from api.session import Sessions
 from earful import __version__
 from earful.config import AppConfig
 from earful.errors import BadRequest, IndexUnavailable
@@ -70,7 +73,8 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
 def create_app(settings: Settings, index: IndexBackend, state: StateStore | None = None, *,
                config: AppConfig | None = None,
                services: Callable[[], list[ServiceHealth]] | None = None) -> FastAPI:
-    """The API over ``index``; routes under /api/ need a key when EARFUL_API_KEYS is set.
+    """The API and the dashboard over ``index``; routes under /api/ need a key (or a dashboard session)
+    when EARFUL_API_KEYS is set, and so do the dashboard's pages.
 
     ``state`` (source health) is opened from settings on first use when not given; ``config``
     (the sources it lists) defaults to EARFUL_CONFIG; ``services`` reports the health of the
@@ -84,6 +88,7 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     app.state.state_store = state
     app.state.app_config = config
     app.state.services = services
+    app.state.sessions = Sessions(settings.api_keys, int(settings.session_hours * 3600))
     secured = [Depends(require_api_key)]
     for resource in (mentions, trends, sources, compare, top, themes, ratings, export, searches, alerts, deliveries):
         app.include_router(resource.router, prefix="/api/v1", dependencies=secured, responses=API_RESPONSES)
@@ -91,6 +96,9 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     app.include_router(alert_actions.router)  # the signed token is the credential
     app.include_router(alert_feed.router, prefix="/api/v1", responses=API_RESPONSES)  # API key or feed token
     app.middleware("http")(add_headers)
+    dashboard.install(app)
+    if settings.trusted_proxies:  # only then are X-Forwarded-Proto (Secure cookies) and -For believed
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
 
     @app.exception_handler(BadRequest)

@@ -11,7 +11,6 @@ import itertools
 import os
 import random
 import resource
-import shutil
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from zoneinfo import ZoneInfo
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
 
 from analytics_data import BATCH, BRANDS, DAYS, END, EPISODE, mentions  # noqa: E402
-from benchlib import build, measure  # noqa: E402
+from benchlib import measure, ready_index  # noqa: E402
 
 from earful.exchange.writers import csv_lines, ndjson_lines  # noqa: E402
 from earful.query import parse  # noqa: E402
@@ -91,11 +90,7 @@ def main() -> None:
     parser.add_argument("--export", type=int, default=200_000, help="mentions to export (0: none)")
     args = parser.parse_args()
     path = args.dir / f"n{args.n}"
-    if not (args.reuse and path.is_dir()):
-        shutil.rmtree(path, ignore_errors=True)
-        print(f"building {args.n:,} mentions in {path}", flush=True)
-        build(path, mentions(args.n), args.n, batch=BATCH)
-    index = EmbeddedIndex(path, writable=False)
+    index = ready_index(path, mentions, args.n, reuse=args.reuse, batch=BATCH)
     print(f"index: {index.count(filters=SearchFilters(include_duplicates=True)):,} mentions", flush=True)
     if args.export:
         measure_export(index, args.export)

@@ -32,6 +32,16 @@ def build(path: Path, mentions: Iterable[Mention], n: int, *, batch: int = 20_00
     print(f"built {done:,} mentions in {elapsed:.1f} s: {done / elapsed:,.0f} mentions/s", flush=True)
 
 
+def ready_index(path: Path, mentions: Callable[[int], Iterable[Mention]], n: int, *, reuse: bool,
+                batch: int = 20_000) -> EmbeddedIndex:
+    """The read-only index at ``path``: reused when asked and present, else built from ``mentions(n)``."""
+    if not (reuse and path.is_dir()):
+        shutil.rmtree(path, ignore_errors=True)
+        print(f"building {n:,} mentions in {path}", flush=True)
+        build(path, mentions(n), n, batch=batch)
+    return EmbeddedIndex(path, writable=False)
+
+
 def prepared(directory: Path, n: int, reuse: bool, mentions: Callable[[int], Iterable[Mention]]) -> Path:
     """The index of ``n`` mentions under ``directory``: the one built before (``reuse``), else a new one."""
     path = directory / f"n{n}"

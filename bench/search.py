@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -19,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchlib import build, measure  # noqa: E402
+from benchlib import measure, ready_index  # noqa: E402
 
 from earful.models import Mention, Sentiment  # noqa: E402
 from earful.query.ast import Term  # noqa: E402
@@ -101,11 +100,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200, help="queries per measurement")
     args = parser.parse_args()
     path = args.dir / f"n{args.n}"
-    if not (args.reuse and path.is_dir()):
-        shutil.rmtree(path, ignore_errors=True)
-        print(f"building {args.n:,} mentions in {path}")
-        build(path, mentions(args.n), args.n, batch=BATCH)
-    index = EmbeddedIndex(path, writable=False)
+    index = ready_index(path, mentions, args.n, reuse=args.reuse, batch=BATCH)
     print(f"index: {index.count(filters=SearchFilters(include_duplicates=True)):,} mentions")
     measure("text + brand + 30 days, newest, 50 + highlights", args.runs, search_call(index, "newest"))
     measure("text + brand + 30 days, relevance, 50 + highl.", args.runs, search_call(index, "relevance"))

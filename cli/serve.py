@@ -48,7 +48,8 @@ def api_server(settings: Settings, index: IndexBackend, host: str, port: int, *,
     from api.main import create_app
 
     app = create_app(settings, index, state, config=config, services=services)
-    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
+    # Forwarded headers are believed only from EARFUL_TRUSTED_PROXIES (the app's middleware), never by default.
+    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False,
                                          h11_max_incomplete_event_size=MAX_REQUEST_LINE_BYTES))
 
 

@@ -18,6 +18,8 @@ from earful.state import StateStore
 
 RULE = "alert-rule:"
 INCIDENT = "alert-incident:"
+SUMMARY = "alert-summary:"  # each incident without its evidence, series and versions: what listings read
+SUMMARIES_KEPT = "alert-summaries"  # set once every stored incident has its summary
 OPEN = "alert-open:"
 RULES_VERSION = "alert-rules-version"
 MAX_RULES = 500
@@ -114,7 +116,7 @@ class Incidents:
             else None
         if snoozed is not None and (incident.snoozed_until is None or incident.snoozed_until < snoozed.until):
             incident.snoozed_until = snoozed.until
-        values = {INCIDENT + incident.id: incident.model_dump(mode="json"), **(also or {})}
+        values = {**_stored(incident), **(also or {})}
         stamp = f"{incident.id}@{incident.sequence}@{incident.updated_at.isoformat()}"
         deletes: tuple[str, ...] = ()
         if incident.state == "resolved":
@@ -145,31 +147,38 @@ class Incidents:
                 continue
         return out
 
+    def summaries(self) -> list[IncidentSummary]:
+        """Every incident without its evidence, series and versions (a tenth of the reading for listings)."""
+        if self.state.get(SUMMARIES_KEPT) is None:  # incidents stored before summaries were kept
+            self.state.write({SUMMARY + i.id: i.summary().model_dump(mode="json") for i in self.all()}
+                             | {SUMMARIES_KEPT: {"since": utcnow().isoformat()}})
+        out = []
+        for _, value in self.state.items(SUMMARY):
+            try:
+                out.append(IncidentSummary.model_validate(value))
+            except ValidationError:
+                continue
+        return out
+
     def page(self, *, rule: str | None = None, brand: str | None = None, state: str | None = None,
              since: datetime | None = None, cursor: str | None = None,
              limit: int = 50) -> tuple[list[IncidentSummary], str | None]:
         """Newest first (by the bucket that raised them); ``cursor`` from the previous page."""
-        after = _decode_cursor(cursor) if cursor else None
-        chosen = [i for i in self.all() if (rule is None or i.rule == rule) and (brand is None or i.brand == brand)
+        chosen = [i for i in self.summaries() if (rule is None or i.rule == rule) and (brand is None or i.brand == brand)
                   and (state is None or i.state == state) and (since is None or i.opened_at >= since)]
-        chosen.sort(key=lambda i: (i.opened_at, i.id), reverse=True)
-        if after is not None:
-            chosen = [i for i in chosen if (i.opened_at.isoformat(), i.id) < after]
-        page = chosen[:limit]
-        more = len(chosen) > limit
-        return [i.summary() for i in page], _encode_cursor(page[-1]) if more and page else None
+        return newest_first(chosen, cursor, limit)
 
     def add_feedback(self, incident_id: str, verdict: Verdict, note: str = "", *, via: Via = "api",
                      now: datetime | None = None) -> Incident:
         incident = self._require(incident_id)
         incident.feedback.append(Feedback(verdict=verdict, at=now or utcnow(), note=note, via=via))
-        self.state.set(INCIDENT + incident.id, incident.model_dump(mode="json"))
+        self.state.write(_stored(incident))
         return incident
 
     def mark_snoozed(self, incident_id: str, until: datetime) -> Incident:
         incident = self._require(incident_id)
         incident.snoozed_until = until
-        self.state.set(INCIDENT + incident.id, incident.model_dump(mode="json"))
+        self.state.write(_stored(incident))
         return incident
 
     def _require(self, incident_id: str) -> Incident:
@@ -177,6 +186,23 @@ class Incidents:
         if found is None:
             raise IncidentNotFound(f"no incident {incident_id[:80]!r}; list them with GET /api/v1/alerts/events")
         return found
+
+
+def _stored(incident: Incident) -> dict[str, dict[str, Any]]:
+    """What is written for an incident: the whole of it, and its summary for listings."""
+    return {INCIDENT + incident.id: incident.model_dump(mode="json"),
+            SUMMARY + incident.id: incident.summary().model_dump(mode="json")}
+
+
+def newest_first(items: list[IncidentSummary], cursor: str | None, limit: int) -> tuple[list[IncidentSummary],
+                                                                                         str | None]:
+    """A page of ``items``, newest first (by the bucket that raised them), after ``cursor``; the next cursor."""
+    after = _decode_cursor(cursor) if cursor else None
+    chosen = sorted(items, key=lambda i: (i.opened_at, i.id), reverse=True)
+    if after is not None:
+        chosen = [i for i in chosen if (i.opened_at.isoformat(), i.id) < after]
+    page = chosen[:limit]
+    return page, _encode_cursor(page[-1]) if len(chosen) > limit and page else None
 
 
 def _encode_cursor(incident: IncidentSummary) -> str:

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
 
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8000, ge=1, le=65535)
+    session_hours: float = Field(default=168.0, gt=0)  # a dashboard sign-in lasts this long
+    # reverse proxies whose X-Forwarded-Proto/-For are believed (IPs or "*"); none: the headers are ignored
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     user_agent: str = f"Earful/{__version__} (social listening; +https://github.com/earful/earful)"
     # seconds a fetch may wait for the server; a whole request (every redirect, headers and body) gets 3×
@@ -159,7 +162,7 @@ class Settings(BaseSettings):
                              f"positive_threshold ({self.positive_threshold})")
         return self
 
-    @field_validator("worker_queues", "job_retry_intervals", mode="before")
+    @field_validator("worker_queues", "job_retry_intervals", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):

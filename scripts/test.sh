@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs (venv, pinned packages, redis-server, docker-compose
-# to validate docker-compose.yml), then runs it.
+# to validate docker-compose.yml, Debian's chromium for the dashboard's browser tests), then runs it.
 # Extra arguments go to pytest. Exit code 5 (no tests collected) is a failure here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ scripts/setup.sh dev
 missing=""
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 command -v docker-compose >/dev/null 2>&1 || missing="$missing docker-compose"
+[ -x /usr/bin/chromium ] || missing="$missing chromium"  # Playwright drives it; it never downloads a browser
 if [ -n "$missing" ]; then
   echo "installing$missing with apt-get …" >&2
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

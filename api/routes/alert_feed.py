@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 
 from api.atom import feed
-from api.deps import ConfigDep, SettingsDep, StateDep, require_api_key
+from api.deps import ConfigDep, SessionsDep, SettingsDep, StateDep, require_api_key
 from api.problems import NOT_FOUND, Problem
 from earful.alert_store import AlertRules, Incidents
 from earful.alerts.feed_tokens import FeedTokens
@@ -28,10 +28,11 @@ FEED_RESPONSES: dict[int | str, dict[str, object]] = {
 TokenParam = Annotated[str | None, Query(max_length=300, description="a feed token (instead of the API key)")]
 
 
-def feed_access(request: Request, settings: SettingsDep, state: StateDep, token: TokenParam = None) -> str | None:
-    """The rule a feed token is limited to (None: any); without a token, the API key is needed."""
+def feed_access(request: Request, settings: SettingsDep, sessions: SessionsDep, state: StateDep,
+                token: TokenParam = None) -> str | None:
+    """The rule a feed token is limited to (None: any); without a token, the API key (or a dashboard session)."""
     if token is None:
-        require_api_key(request, settings)
+        require_api_key(request, settings, sessions)
         return None
     found = FeedTokens(state).find(token)
     if found is None:

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import IndexDep
 from api.schemas import MentionItem, MentionPage
-from api.scope import ScopeDep
-from search.base import SearchRequest
+from api.scope import Scope, ScopeDep
+from search.base import IndexBackend, SearchRequest, Sort
 
 router = APIRouter(tags=["mentions"])
 MAX_LIMIT = 500
@@ -23,11 +23,16 @@ def search_mentions(
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response:
     """Mentions matching a query (or a saved search) and filters, with highlighted snippets."""
+    page = mention_page(index, scope, sort, limit, cursor)
+    # Serialised once by pydantic: FastAPI would dump, validate again and re-encode a page of 50 articles.
+    return Response(page.model_dump_json(), media_type="application/json")
+
+
+def mention_page(index: IndexBackend, scope: Scope, sort: Sort, limit: int, cursor: str | None) -> MentionPage:
+    """One page of matching mentions (the API's answer, and the dashboard's Mentions page)."""
     request = SearchRequest(query=scope.query, filters=scope.filters, sort=sort, limit=min(limit, MAX_LIMIT),
                             cursor=cursor or None)
     result = index.search(request)
     items = [MentionItem(**hit.mention.model_dump(), score=hit.score, highlight=hit.highlight)
              for hit in result.hits]
-    page = MentionPage(total=result.total, items=items, next_cursor=result.next_cursor)
-    # Serialised once by pydantic: FastAPI would dump, validate again and re-encode a page of 50 articles.
-    return Response(page.model_dump_json(), media_type="application/json")
+    return MentionPage(total=result.total, items=items, next_cursor=result.next_cursor)

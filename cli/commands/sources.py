@@ -16,17 +16,9 @@ if TYPE_CHECKING:
 
 
 def _ago(when: datetime | None, now: datetime) -> str:
-    if when is None:
-        return "—"
-    seconds = int((now - when).total_seconds())
-    future, seconds = seconds < 0, abs(seconds)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            text = f"{seconds // size}{unit}"
-            break
-    else:
-        text = f"{seconds}s"
-    return f"in {text}" if future else f"{text} ago"
+    from api.dashboard.present import ago
+
+    return ago(when, now, compact=True)
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

@@ -8,12 +8,12 @@ again upserts the same mentions.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from typing import Any, Literal
 
-from cli.demo.corpus import BRAND_NAMES, items_for_feed
+from cli.demo.corpus import BRAND_NAMES, LIVE, items_for_feed
 from cli.demo.model import Item
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -131,11 +131,15 @@ def _atom(spec: FeedSpec, items: list[Item], self_url: str, now: datetime) -> ET
     return feed
 
 
-def build_feed(name: str, base_url: str, now: datetime) -> bytes:
-    """The named feed as a UTF-8 XML document, entries newest first, dated relative to ``now``."""
+def build_feed(name: str, base_url: str, now: datetime, live_at: datetime | None = None) -> bytes:
+    """The named feed as a UTF-8 XML document, entries newest first, dated relative to ``now``; with
+    ``live_at``, the live posts too, dated relative to that later moment."""
     spec = FEED_SPECS[name]
     now = now.astimezone(timezone.utc).replace(microsecond=0)
     items = [item for item in items_for_feed(name) if item.hours_ago >= 0]
+    if live_at is not None:
+        later = (live_at - now).total_seconds() / 3600
+        items = [replace(item, hours_ago=item.hours_ago - later) for item in items_for_feed(name, LIVE)] + items
     render = _rss if spec.kind == "rss" else _atom
     root = render(spec, items, base_url.rstrip("/") + spec.path, now)
     ET.indent(root)
@@ -159,12 +163,22 @@ BRAND_RULES: dict[str, str] = {
 }
 
 
+DEMO_ALERTS = [  # the live posts (corpus_live) raise the first; the others watch quietly
+    {"id": "acme-negative", "brand": "acme", "trigger": "negative_spike", "sensitivity": "medium", "interval": "1h",
+     "min_count": 5, "description": "Negative mentions of Acme Mobile jump"},
+    {"id": "acme-volume", "brand": "acme", "trigger": "volume_spike", "sensitivity": "low", "interval": "1h",
+     "description": "Far more mentions of Acme Mobile than usual"},
+    {"id": "globex-negative-share", "brand": "globex", "trigger": "negative_share", "interval": "1h",
+     "description": "A larger share of Globex mentions turns negative"},
+]
+
+
 def demo_config(base_url: str, interval: str = "15m") -> dict[str, Any]:
-    """The YAML-shaped config (brands and sources) that collects the demo feeds from ``base_url``."""
+    """The YAML-shaped config (brands, sources, alert rules) that collects the demo feeds from ``base_url``."""
     base = base_url.rstrip("/")
     brands = [{"id": brand_id, "name": BRAND_NAMES[brand_id], "query": rule,
                "competitors": [other for other in BRAND_RULES if other != brand_id]}
               for brand_id, rule in BRAND_RULES.items()]
     sources = [{"name": f"demo-{spec.name}", "type": "feed", "url": base + spec.path, "interval": interval}
                for spec in FEED_SPECS.values()]
-    return {"brands": brands, "sources": sources}
+    return {"brands": brands, "sources": sources, "alerts": DEMO_ALERTS}

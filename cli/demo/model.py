@@ -34,18 +34,18 @@ class Item:
     body: str
 
 
-def make_items(lang: str, rows: list[Row]) -> list[Item]:
-    """Turn compact rows into items with stable keys (``lang-NNN``, in row order)."""
+def make_items(lang: str, rows: list[Row], prefix: str = "") -> list[Item]:
+    """Turn compact rows into items with stable keys (``lang-[prefix]NNN``, in row order)."""
     items = []
     for n, (feeds, author, hours, brands, sentiment, topic, title, body) in enumerate(rows, start=1):
         feed_names = tuple(feeds.split("+"))
         brand_ids = frozenset(b for b in brands.split(",") if b)
         if not set(feed_names) <= set(FEEDS) or not brand_ids <= set(BRAND_IDS):
-            raise ValueError(f"{lang}-{n:03d}: unknown feed or brand")
+            raise ValueError(f"{lang}-{prefix}{n:03d}: unknown feed or brand")
         if sentiment not in SENTIMENTS:
-            raise ValueError(f"{lang}-{n:03d}: unknown sentiment {sentiment!r}")
+            raise ValueError(f"{lang}-{prefix}{n:03d}: unknown sentiment {sentiment!r}")
         items.append(Item(
-            key=f"{lang}-{n:03d}", lang=lang, feeds=feed_names, author=author, hours_ago=float(hours),
+            key=f"{lang}-{prefix}{n:03d}", lang=lang, feeds=feed_names, author=author, hours_ago=float(hours),
             brands=brand_ids, sentiment=sentiment, topic=topic, title=title, body=body,  # type: ignore[arg-type]
         ))
     return items

@@ -54,14 +54,18 @@ def run_demo(settings: Settings, *, port: int = 8000) -> int:
         say(f"demo: {len(config.brands)} fictional brands, {len(config.sources)} sample feeds on "
             f"{feeds.base_url}; index in {settings.es_url or settings.data_dir}")
         runtime = open_runtime(settings, config)
-        stats = collect_all(runtime, config.sources, say)
+        stats = collect_all(runtime, config.sources, say)  # eight weeks of history: backfill never alerts
+        feeds.release_live()
+        say("demo: Acme Mobile is down again; new posts are appearing. Collecting again …")
+        live = collect_all(runtime, config.sources, say)
     refiner = open_refiner(settings, runtime.index, config)
     if refiner is not None:
         refiner.run_once(say)
-    say(f"collected in {time.monotonic() - started:.1f}s: {stats.summary()}")
+    say(f"collected in {time.monotonic() - started:.1f}s: {stats.summary()}; then {live.summary()}")
     base = f"http://127.0.0.1:{port}"
     auth = f"Authorization: Bearer {api_key}"
-    say(f"\nEarful API: {base}   (OpenAPI docs: {base}/docs)\nAPI key:    {auth}\n\nTry:")
+    say(f"\nDashboard:  {base}/   (it asks for the API key once)\nEarful API: {base}   (OpenAPI docs: {base}/docs)\n"
+        f"API key:    {api_key}\nHeader:     {auth}\n\nTry:")
     for description, path, found in example_calls(runtime.index):
         say(f"  # {description} ({found} now)")
         say(f"  curl -s -H {shlex.quote(auth)} {shlex.quote(base + path)}")

@@ -116,6 +116,7 @@ class DemoServer:
         self._thread: threading.Thread | None = None
         self._docs: dict[str, _Document] = {}
         self._lock = threading.Lock()
+        self.live_at: datetime | None = None
 
     @property
     def base_url(self) -> str:
@@ -136,9 +137,15 @@ class DemoServer:
         with self._lock:
             doc = self._docs.get(path)
             if doc is None:
-                body = build_feed(spec.name, self.base_url, self.now)
-                doc = self._docs[path] = _Document(body, spec.content_type, self.now)
+                body = build_feed(spec.name, self.base_url, self.now, self.live_at)
+                doc = self._docs[path] = _Document(body, spec.content_type, self.live_at or self.now)
             return doc
+
+    def release_live(self, at: datetime | None = None) -> None:
+        """From now on the feeds also carry the live posts (Acme Mobile down again), dated up to ``at``."""
+        with self._lock:
+            self.live_at = (at or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+            self._docs.clear()
 
     def start(self) -> DemoServer:
         """Bind and serve in a daemon thread; returns self."""

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
 from earful.state.base import StateStore
 from earful.state.sqlite import SQLiteStateStore
 
-if TYPE_CHECKING:
-    from earful.settings import Settings
+
+class StateSettings(Protocol):
+    """What the factory reads of the settings (a protocol: the state layer imports nothing of the settings',
+    whose config imports the alert rules, whose stores import the state)."""
+
+    @property
+    def redis_url(self) -> str | None: ...
+
+    @property
+    def state_path(self) -> Path: ...
 
 
-def open_state(settings: Settings) -> StateStore:
+def open_state(settings: StateSettings) -> StateStore:
     """Redis when EARFUL_REDIS_URL is set (shared by every process), else SQLite under EARFUL_DATA_DIR."""
     if settings.redis_url:
         from earful.state.redis_store import RedisStateStore

@@ -18,6 +18,7 @@ from cli.demo.corpus import (
     BRAND_NAMES,
     CORPUS,
     LANGUAGES,
+    LIVE,
     SPIKE_BRAND,
     SPIKE_HOURS_AGO,
     WINDOW_HOURS,
@@ -130,7 +131,7 @@ def _naive_brands(tokens: list[str]) -> set[str]:
 
 def test_declared_brands_agree_with_the_rules() -> None:
     wrong = [(i.key, sorted(i.brands), sorted(_naive_brands(_tokens(i.title + " " + i.body))))
-             for i in CORPUS if _naive_brands(_tokens(i.title + " " + i.body)) != i.brands]
+             for i in CORPUS + LIVE if _naive_brands(_tokens(i.title + " " + i.body)) != i.brands]
     assert wrong == []
     # the false positives the NOT clauses exist for are in the corpus
     brandless = " ".join(i.title + " " + i.body for i in CORPUS if not i.brands).lower()
@@ -271,10 +272,25 @@ def test_declared_brands_agree_with_the_real_matcher() -> None:
 
     matcher = BrandMatcher(parse_config(demo_config("http://127.0.0.1:8765")).brands)
     wrong = []
-    for item in CORPUS:
+    for item in CORPUS + LIVE:
         text = html.unescape(re.sub(r"<[^>]+>", " ", item.body))
         raw = RawMention(id=item.key, source="feed", source_name="demo", title=item.title, text=text,
                          author=item.author, published_at=NOW)
         if set(matcher.match(raw)) != item.brands:
             wrong.append((item.key, sorted(item.brands), matcher.match(raw)))
     assert wrong == []
+
+
+def test_the_live_posts_appear_only_once_released_and_are_the_newest() -> None:
+    assert len(LIVE) >= 25 and all(i.brands == {"acme"} and i.sentiment == "negative" for i in LIVE)
+    assert len({i.lang for i in LIVE}) >= 5 and all(0 < i.hours_ago < 1 for i in LIVE)
+    assert not {i.key for i in LIVE} & {i.key for i in CORPUS}
+    with DemoServer(now=NOW) as running, httpx.Client(timeout=10) as http:
+        before = {e.id for name in FEED_SPECS for e in feedparser.parse(http.get(running.feed_urls[name]).content).entries}
+        running.release_live(NOW + timedelta(minutes=30))
+        after = [e for name in FEED_SPECS for e in feedparser.parse(http.get(running.feed_urls[name]).content).entries]
+    new = [e for e in after if e.id not in before]
+    assert len(new) == len(LIVE) and before <= {e.id for e in after}
+    published = sorted(datetime(*e.published_parsed[:6], tzinfo=timezone.utc) for e in new)
+    newest_before = NOW - timedelta(hours=min(i.hours_ago for i in CORPUS))
+    assert newest_before < published[0] and published[-1] <= NOW + timedelta(minutes=30)
