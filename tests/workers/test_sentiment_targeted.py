@@ -115,6 +115,18 @@ def test_a_megabyte_costs_no_more_than_a_kilobyte() -> None:
     assert counting.tokens_read() <= WHOLE_TOKENS
 
 
+def test_each_distinct_view_is_read_once() -> None:
+    counting = CountingEngine()
+    scorer = E5Scorer(engine=counting)
+    text = article("Acme and Globex failed the inspection. ")  # a short sentence is its own window
+    [[acme, globex]] = scorer.score_targets([TargetRequest(text, [from_text("Acme"), from_text("Globex")],
+                                                           article=True)])
+    assert [p.text for p in acme.passages] == [p.text for p in globex.passages] == [
+        "Acme and Globex failed the inspection."]
+    assert counting.read == ["Acme and Globex failed the inspection."]
+    assert acme.score == globex.score
+
+
 def test_the_target_head_records_the_data_it_was_trained_on() -> None:
     spec = json.loads(own_head_path("target").read_text(encoding="utf-8"))
     training = spec["training"]

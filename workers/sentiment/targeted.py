@@ -45,6 +45,7 @@ MENTION_TOKENS = 96  # the most one mention's targeted passages (and their windo
 WHOLE_TOKENS = 128  # the most of a text read whole (tweets, reviews, comments fit: 99 % of them)
 MAX_TARGETS = 6  # targets read for their own passages; beyond, a target gets the whole-text score
 WINDOW_WORDS = 5  # the target's window: this many words on either side of it
+MIN_CUT_TOKENS = 16  # a further passage cut shorter than this to fit the budget is left out
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def plan(text: str, targets: Sequence[Target], count: TokenCount, *, article: bo
             continue
         cost = (lambda p, spans=spans: extra(p, inside(spans, p))) if extra else None  # type: ignore[misc]
         chosen = passages.around(text, spans, count, budget=share, passage_tokens=min(PASSAGE_TOKENS, share),
-                                 extra=cost)
+                                 extra=cost, min_tokens=MIN_CUT_TOKENS)
         plans.append(TargetPlan(target.key, tuple(chosen), tuple(inside(spans, p) for p in chosen)))
     return plans
 
@@ -129,6 +130,15 @@ class TargetHead:
         return self.head.probs(embeddings.reshape(-1, embeddings.shape[1] * len(self.features)))
 
 
+def embed_once(scorer: Reader, texts: Sequence[str]) -> np.ndarray:
+    """Embeddings of ``texts``, each distinct text read once (a short sentence is its own window; an
+    article may repeat a sentence for two targets)."""
+    distinct = list(dict.fromkeys(texts))
+    embedded = scorer.embed(distinct)
+    row = {text: i for i, text in enumerate(distinct)}
+    return embedded[[row[text] for text in texts]]
+
+
 def score_targets(scorer: Reader, requests: Sequence[TargetRequest]) -> list[list[TargetScore]]:
     """Plans every request, embeds all passages at once, averages each target's passages."""
     leads: dict[int, Passage] = {}
@@ -141,14 +151,15 @@ def score_targets(scorer: Reader, requests: Sequence[TargetRequest]) -> list[lis
     head = scorer.target
 
     def extra(passage: Passage, spans: Sequence[Span]) -> int:
+        """What a passage's other views add to the reading (a view that is the passage itself is free)."""
         views = head.views(passage, spans)
-        return sum(scorer.count_tokens(view) for name, view in zip(head.features, views) if name != "passage")
+        return sum(scorer.count_tokens(view) for view in set(views) - {passage.text})
 
     plans = [plan(r.text, r.targets, scorer.count_tokens, article=r.article, lead=partial(lead_of, i),
                   extra=extra) for i, r in enumerate(requests)]
     views = [view for ps in plans for p in ps for passage, spans in zip(p.passages, p.occurrences)
              for view in head.views(passage, spans)]
-    probs = head.probs(scorer.embed(views)) if views else np.zeros((0, 3))
+    probs = head.probs(embed_once(scorer, views)) if views else np.zeros((0, 3))
     whole_needed = [i for i, ps in enumerate(plans) if any(not p.targeted for p in ps)]
     whole = dict(zip(whole_needed, scorer.score_read([lead_of(i).text for i in whole_needed])))
     out, row = [], 0
