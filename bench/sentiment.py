@@ -122,8 +122,8 @@ _COMMON = {"This", "That", "With", "From", "When", "What", "They", "There", "The
 
 def feed_articles() -> list[tuple[str, str, str]]:
     """(lang hint or "en", title + text, brand word) of the real feed entries of 1–10 KB."""
-    from crawlers.feeds import parse_feed
-    from earful.config import FeedSource
+    from crawlers.feeds.collector import parse_feed
+    from crawlers.feeds.config import FeedSource
 
     source = FeedSource(name="bench", type="feed", url="http://127.0.0.1/feed")  # type: ignore[arg-type]
     articles = []

@@ -64,7 +64,8 @@ def build_processor(settings: Settings, config: AppConfig, index: IndexBackend,
     from workers.refine import open_refine_queue
 
     router = default_router(settings=settings)
-    listeners = [Evaluator(index, state, config, notify=Notifier(settings, config, state))] if state is not None else []
+    listeners = ([Evaluator(index, state, config, notify=Notifier(settings, config, state))]
+                 if state is not None else [])
     return Processor(BrandMatcher(config.brands), FastTextDetector(), router, index,
                      refine_queue=open_refine_queue(settings, router), listeners=listeners,
                      targets=BrandTargets(config.brands))

@@ -61,6 +61,19 @@ def test_a_long_sentence_is_cut_to_the_words_around_the_target() -> None:
     assert passage.text == text[passage.start:passage.end]
 
 
+def test_a_further_sentence_cut_to_a_scrap_to_fit_the_budget_is_left_out() -> None:
+    text = ("Acme cut its forecast again. Inspectors said that Acme had used defective steel in the pier "
+            "and that the delays were long.")
+    spans = from_text("Acme").find(text)
+    cut = passages.around(text, spans, words, budget=12, passage_tokens=40)
+    assert [p.text for p in cut] == ["Acme cut its forecast again.", "that Acme had"]
+    kept = passages.around(text, spans, words, budget=12, passage_tokens=40, min_tokens=6)
+    assert [p.text for p in kept] == ["Acme cut its forecast again."]
+    first = passages.around(text[29:], from_text("Acme").find(text[29:]), words, budget=5, passage_tokens=40,
+                            min_tokens=6)
+    assert [p.text for p in first] == ["that Acme had"]  # the first passage is read however short
+
+
 @pytest.mark.parametrize("size", [1_000, 1_000_000])
 def test_the_lead_of_any_text_fits_the_budget(size: int) -> None:
     text = ("The quarter went well for everyone. " * (size // 36 + 1))[:size]

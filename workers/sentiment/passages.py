@@ -105,10 +105,12 @@ def fit(text: str, span: Span, focus: Span, budget: int, count: TokenCount) -> S
 
 
 def around(text: str, occurrences: Sequence[Span], count: TokenCount, *, budget: int,
-           passage_tokens: int, extra: Callable[[Passage], int] | None = None) -> list[Passage]:
+           passage_tokens: int, extra: Callable[[Passage], int] | None = None, min_tokens: int = 0
+           ) -> list[Passage]:
     """One passage per occurrence's sentence (an occurrence inside a passage already taken adds
     none), each at most ``passage_tokens`` tokens; together, with what ``extra`` says each
-    passage costs besides its own tokens, at most ``budget``."""
+    passage costs besides its own tokens, at most ``budget``. A sentence cut below ``min_tokens``
+    to fit what is left is not read, unless it is the first passage (a scrap says little)."""
     passages: list[Passage] = []
     left = budget
     for start, end in occurrences:
@@ -122,7 +124,8 @@ def around(text: str, occurrences: Sequence[Span], count: TokenCount, *, budget:
             if cost <= left or size <= 4:
                 break
             size = min(size, count(passage.text)) - max(2, cost - left)
-        if cost > left or any(passage.text in p.text for p in passages):  # too big, or a sentence repeated
+        scrap = passages and span != sentence and count(passage.text) < min_tokens
+        if cost > left or scrap or any(passage.text in p.text for p in passages):  # or a sentence repeated
             continue
         passages.append(passage)
         left -= cost
