@@ -35,16 +35,15 @@ from workers.sentiment.train_head import training_arguments  # noqa: E402
 from workers.sentiment.train_target import (  # noqa: E402
     Embed,
     best_band,
-    best_decision,
     cross_validate,
-    decide,
     features_of,
+    labels,
     macro_f1,
     read_target_rows,
     train_target_head,
 )
 
-VERSION = "1.1"
+VERSION = "1.0"
 FEATURES = ("passage", "window")
 SHIPPED = ROOT / "workers" / "sentiment" / "heads" / "target-e5-small.json"
 
@@ -70,7 +69,7 @@ def main() -> int:
         return check(head, args.files, embed, count)
     target = args.out or SHIPPED
     target.write_text(json.dumps(head, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {target} ({head['training']['rows']} rows, band {head['band']}, decision {head['decision']})")
+    print(f"wrote {target} ({head['training']['rows']} rows, band {head['band']})")
     return 0
 
 
@@ -80,12 +79,10 @@ def report_cv(files: Sequence[Path], embed: Embed, count: TokenCount, c: float, 
     probs = cross_validate(x, rows, c, k)
     gold = np.asarray([row.label for row in rows])
     band = best_band(probs, gold)
-    decision = best_decision(probs, gold, band)
-    print(f"{k}-fold cross-validation of the target head (C={c}, band {band}, decision {decision}); "
-          "acc / macro-F1 / binary")
+    print(f"{k}-fold cross-validation of the target head (C={c}, band {band}); acc / macro-F1 / binary")
     for name in dict.fromkeys(row.source for row in rows):
         sel = np.asarray([row.source == name for row in rows])
-        predicted, score = decide(probs[sel], decision, band), probs[sel, 2] - probs[sel, 0]
+        predicted, score = labels(probs[sel], band), probs[sel, 2] - probs[sel, 0]
         polar = gold[sel] != 1
         binary = float(((score[polar] > 0) == (gold[sel][polar] == 2)).mean())
         print(f"{name:<30} {int(sel.sum()):>6}  {(predicted == gold[sel]).mean():.3f} / "
@@ -104,10 +101,8 @@ def check(head: dict[str, Any], files: Sequence[Path], embed: Embed, count: Toke
     old = x @ np.asarray(shipped["coef"]).T + np.asarray(shipped["intercept"])
     differ = int((new.argmax(axis=1) != old.argmax(axis=1)).sum())
     print(f"{len(rows)} rows: largest logit difference {np.abs(new - old).max():.2e}, {differ} labels differ, "
-          f"band {head['band']}, decision {head['decision']} (shipped {shipped.get('band')}, "
-          f"{shipped.get('decision')})")
-    same = head["band"] == shipped.get("band") and head["decision"] == shipped.get("decision")
-    return 1 if differ or not same else 0
+          f"band {head['band']} (shipped {shipped.get('band')})")
+    return 1 if differ or head["band"] != shipped.get("band") else 0
 
 
 if __name__ == "__main__":

@@ -17,9 +17,8 @@ from workers.sentiment import SentimentRouter
 from workers.sentiment.e5 import E5Scorer, shared_engine
 from workers.sentiment.head import own_head_path
 from workers.sentiment.scorers import TargetRequest
-from workers.sentiment.targeted import MENTION_TOKENS, WHOLE_TOKENS, TargetHead
+from workers.sentiment.targeted import MENTION_TOKENS, WHOLE_TOKENS
 from workers.sentiment.targets import from_rule, from_text
-from workers.sentiment.train_target import best_decision, decide
 
 TRAIN_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "sentiment-train"
 
@@ -149,7 +148,6 @@ def test_the_target_head_records_the_data_it_was_trained_on() -> None:
     assert names[0] == "newsmtsc-targets.jsonl"  # licensed target-dependent sets only (no evaluation set)
     assert set(names) <= {"newsmtsc-targets.jsonl", "finentity-targets.jsonl", "mams-atsa-targets.jsonl"}
     assert spec["features"] == ["passage", "window"] and 0 <= spec["band"] < 1
-    assert spec["decision"] == "argmax" and training["decision_from"].startswith("5-fold CV")
     assert np.asarray(spec["coef"]).shape == (3, 384 * 2)
     rows = 0
     for record in training["files"]:
@@ -157,27 +155,3 @@ def test_the_target_head_records_the_data_it_was_trained_on() -> None:
         assert hashlib.sha256(path.read_bytes()).hexdigest() == record["sha256"]
         rows += sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     assert training["rows"] == rows
-
-
-def test_an_argmax_head_labels_a_target_by_its_most_probable_class(scorer: E5Scorer) -> None:
-    spec = json.loads(own_head_path("target").read_text(encoding="utf-8"))
-    leaning = np.array([0.42, 0.40, 0.18])  # P(positive) − P(negative) = −0.24: inside a 0.3 band
-    assert TargetHead({**spec, "decision": "argmax"}, "e5").label(leaning) == "negative"
-    assert TargetHead({**spec, "decision": "band"}, "e5").label(leaning) is None  # the band decides
-    assert TargetHead({**spec, "decision": "argmax"}, "e5").label(np.array([0.3, 0.4, 0.3])) == "neutral"
-    text = article(ACME_PARAGRAPH)
-    [[acme]] = scorer.score_targets([TargetRequest(text, [from_text("Acme")], article=True)])
-    router = SentimentRouter({"*": scorer})
-    [[result]] = router.score_targets([("en", TargetRequest(text, [from_text("Acme")], article=True))])
-    assert acme.label == result.sentiment.label == "negative" and scorer.target.decision == "argmax"
-
-
-def test_the_decision_is_the_one_with_the_better_macro_f1() -> None:
-    gold = np.array([0, 0, 1, 1, 2, 2])
-    confident = np.array([[.8, .1, .1], [.7, .2, .1], [.1, .8, .1], [.2, .7, .1], [.1, .1, .8], [.1, .2, .7]])
-    assert best_decision(confident, gold, 0.3) == "band"  # both right: a tie keeps the band
-    leaning = np.array([[.42, .4, .18], [.6, .3, .1], [.3, .4, .3], [.2, .5, .3], [.18, .4, .42], [.1, .3, .6]])
-    assert list(decide(leaning, "argmax", 0.3)) == [0, 0, 1, 1, 2, 2]
-    assert list(decide(leaning, "band", 0.3)) == [1, 0, 1, 1, 1, 2]
-    assert best_decision(leaning, gold, 0.3) == "argmax"
-    assert best_decision(leaning, np.array([1, 0, 1, 1, 1, 2]), 0.3) == "band"

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from earful.errors import EarfulError
-from earful.models import SentimentLabel
 from workers.sentiment.passages import Passage
 from workers.sentiment.targets import Target
 
@@ -25,7 +24,6 @@ class TargetScore:
     score: float
     passages: tuple[Passage, ...]
     targeted: bool
-    label: SentimentLabel | None = None  # the head's own decision (its most probable class), if it makes one
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from earful.models import SentimentLabel
 from workers.sentiment import passages
 from workers.sentiment.head import Head, own_head_path
 from workers.sentiment.passages import Passage, Span, TokenCount
@@ -45,7 +44,6 @@ PASSAGE_TOKENS = 64  # the most one passage may be: a sentence, or the words aro
 MENTION_TOKENS = 96  # the most one mention's targeted passages (and their windows) may be, all targets together
 WHOLE_TOKENS = 128  # the most of a text read whole (tweets, reviews, comments fit: 99 % of them)
 MAX_TARGETS = 6  # targets read for their own passages; beyond, a target gets the whole-text score
-LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")  # the head's classes, in order
 WINDOW_WORDS = 5  # the target's window: this many words on either side of it
 MIN_CUT_TOKENS = 16  # a further passage cut shorter than this to fit the budget is left out
 
@@ -118,7 +116,6 @@ class TargetHead:
             raise ScorerUnavailable(f"the target head reads unknown views {unknown}: reinstall Earful")
         self.head = Head(spec)
         self.band = float(spec.get("band", 0.3))
-        self.decision = str(spec.get("decision", "band"))  # "argmax": the most probable class is the label
         self.name = f"{embedder}+target-{spec.get('version', '0')}"
 
     @classmethod
@@ -127,10 +124,6 @@ class TargetHead:
 
     def views(self, passage: Passage, spans: Sequence[Span]) -> list[str]:
         return [VIEWS[name](passage.text, spans) for name in self.features]
-
-    def label(self, probs: np.ndarray) -> SentimentLabel | None:
-        """The label of a target's mean probabilities when the head decides by arg-max (else the band does)."""
-        return LABELS[int(np.argmax(probs))] if self.decision == "argmax" else None
 
     def probs(self, embeddings: np.ndarray) -> np.ndarray:
         """(n, 3) from (n × views, dim) embeddings, each passage's views in a row."""
@@ -170,6 +163,6 @@ def score_targets(scorer: Reader, requests: Sequence[TargetRequest]) -> list[lis
                 continue
             mean = probs[row:row + len(p.passages)].mean(axis=0)
             row += len(p.passages)
-            scores.append(TargetScore(p.key, float(mean[2] - mean[0]), p.passages, True, head.label(mean)))
+            scores.append(TargetScore(p.key, float(mean[2] - mean[0]), p.passages, True))
         out.append(scores)
     return out

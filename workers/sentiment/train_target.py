@@ -4,8 +4,7 @@ Each labelled row (``text``, ``target``, ``target_start``, ``target_end``, ``lab
 way the scorer reads a target's passage in production: the sentence around the labelled span
 (:func:`passages.around`, at most PASSAGE_TOKENS tokens), then the head's views of it (the
 passage, the target's window). The neutral band is chosen by K-fold cross-validation (folds by
-text, so no sentence is on both sides), as the one with the best macro-F1 on the held-out folds; so
-is the decision: the most probable class (arg-max) when it beats the band there.
+text, so no sentence is on both sides), as the one with the best macro-F1 on the held-out folds.
 """
 
 from __future__ import annotations
@@ -106,16 +105,6 @@ def best_band(probs: np.ndarray, gold: np.ndarray) -> float:
     return max(BANDS, key=lambda band: (macro_f1(gold, labels(probs, band)), -band))
 
 
-def best_decision(probs: np.ndarray, gold: np.ndarray, band: float) -> str:
-    """``argmax`` when the most probable class beats the neutral band on macro-F1, else ``band``."""
-    return "argmax" if macro_f1(gold, probs.argmax(axis=1)) > macro_f1(gold, labels(probs, band)) else "band"
-
-
-def decide(probs: np.ndarray, decision: str, band: float) -> np.ndarray:
-    """Class indexes as the shipped head decides them."""
-    return probs.argmax(axis=1) if decision == "argmax" else labels(probs, band)
-
-
 def train_target_head(paths: Sequence[Path], embed: Embed, count: TokenCount, *, c: float,
                       features: Sequence[str], embedder: str, k: int = 5) -> dict[str, Any]:
     """The head document: weights on all rows (classes weighted equally), band from K-fold CV."""
@@ -124,16 +113,13 @@ def train_target_head(paths: Sequence[Path], embed: Embed, count: TokenCount, *,
         raise EvalDataError("no target rows in " + ", ".join(map(str, paths)))
     x = features_of(rows, embed, count, features)
     y = np.asarray([row.label for row in rows])
-    probs = cross_validate(x, rows, c, k)
-    band = best_band(probs, y)
+    band = best_band(cross_validate(x, rows, c, k), y)
     coef, intercept = fit_logistic(x, y, c, weights=balanced_weights(y))
     return {
         "type": "logistic", "classes": list(CLASSES), "features": list(features), "band": band,
-        "decision": best_decision(probs, y, band),
         "coef": [[round(float(v), 7) for v in row] for row in coef],
         "intercept": [round(float(v), 7) for v in intercept], "T": 1.0,
         "training": {"files": [{"name": path.name, "sha256": file_digest(path)} for path in paths],
                      "rows": len(rows), "C": c, "class_weights": "balanced", "band_from": f"{k}-fold CV macro-F1",
-                     "decision_from": f"{k}-fold CV macro-F1, arg-max against the band",
                      "passage_tokens": PASSAGE_TOKENS, "embedder": embedder},
     }
