@@ -109,14 +109,19 @@ class Baseline:
         return (count + 0.5) / (mass + 1.0), count
 
     def share(self, i: int) -> tuple[float, float]:
-        """The usual negative share before bucket ``i``, and how many mentions it rests on."""
+        """The usual negative share before bucket ``i``, and how many mentions it rests on.
+
+        Before the start of a share adopted since (a lasting change judged later), the usual share
+        is the adopted one so far: what came before it no longer counts as usual.
+        """
         h, t = self.history, self.tuning
-        start = max(self.share_from, i - self.buckets(24 * t.level_days))
-        total = h.window(h.p_share_count, start, i)
+        end = i if i > self.share_from else len(h.p_share_count) - 1
+        start = max(self.share_from, end - self.buckets(24 * t.level_days))
+        total = h.window(h.p_share_count, start, end)
         if total < 10 * t.level_min_mentions:
-            start = max(self.share_from, i - self.buckets(24 * t.level_days_quiet))
-            total = h.window(h.p_share_count, start, i)
-        negative = h.window(h.p_share_negative, start, i)
+            start = max(self.share_from, end - self.buckets(24 * t.level_days_quiet))
+            total = h.window(h.p_share_count, start, end)
+        negative = h.window(h.p_share_negative, start, end)
         return (negative + 1.0) / (total + 4.0), total
 
     def _fit_dispersion(self, i: int) -> None:

@@ -90,8 +90,9 @@ class History:
 
     @staticmethod
     def window(prefix: list[float], start: int, end: int) -> float:
-        """Sum over buckets ``start`` .. ``end - 1`` of the series behind ``prefix``."""
-        return prefix[end] - prefix[start if start > 0 else 0]
+        """Sum over buckets ``start`` .. ``end - 1`` of the series behind ``prefix`` (0 for an empty window)."""
+        start = max(start, 0)
+        return prefix[end] - prefix[start] if end > start else 0.0
 
     def arrays(self, start: int, end: int) -> dict[str, np.ndarray]:
         """Buckets ``start`` .. ``end - 1`` as numpy arrays, for refitting."""
