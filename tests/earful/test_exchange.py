@@ -149,3 +149,16 @@ def test_mapping_file_with_its_own_date_format_and_zone(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="IANA"):
         load_mapping(path)
 
+
+
+def test_csv_records_are_quoted_as_the_csv_module_quotes_them() -> None:
+    import csv
+    import io
+
+    from earful.exchange.writers import csv_record
+
+    rows = [["plain", "", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "=1+2", " spaced ", "'", 'x",y\r\n']]
+    expected = io.StringIO()
+    csv.writer(expected, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerows(rows)
+    assert "".join(csv_record(row) for row in rows) == expected.getvalue()
+    assert next(csv.reader(io.StringIO(csv_record(rows[0])))) == rows[0]
