@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from earful.errors import ConfigError, EarfulError
 from earful.settings import Settings
+
+if TYPE_CHECKING:
+    from earful.state import StateStore
+
+T = TypeVar("T")
 
 
 def say(message: str) -> None:
@@ -27,6 +34,22 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         raise ConfigError(settings_problems(exc)) from None
+
+
+def with_state(work: Callable[[StateStore], T]) -> T:
+    """``work`` on the crawl state the settings name, closed afterwards."""
+    from earful.state import open_state
+
+    state = open_state(load_settings())
+    try:
+        return work(state)
+    finally:
+        state.close()
+
+
+def print_models(items: Iterable[BaseModel]) -> None:
+    """A JSON array of the items on stdout, text as written."""
+    print(json.dumps([item.model_dump(mode="json") for item in items], indent=2, ensure_ascii=False))
 
 
 def settings_problems(exc: ValidationError) -> str:

@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
-from collections.abc import Callable
-from typing import TypeVar
 
-from cli.helpers import load_settings, say
+from cli.helpers import load_settings, print_models, say, with_state
 from earful.errors import ConfigError
 from earful.state import StateStore
-
-T = TypeVar("T")
-
-
-def _with_state(work: Callable[[StateStore], T]) -> T:
-    from earful.state import open_state
-
-    state = open_state(load_settings())
-    try:
-        return work(state)
-    finally:
-        state.close()
 
 
 def _known_rule(state: StateStore, rule_id: str) -> None:
@@ -43,7 +28,7 @@ def cmd_feed_token_create(args: argparse.Namespace) -> int:
         token, record = FeedTokens(state).create(utcnow(), name=args.name, rule=args.rule)
         return token, record.id
 
-    token, token_id = _with_state(create)
+    token, token_id = with_state(create)
     path = f"/api/v1/alerts/rules/{args.rule}/feed.atom" if args.rule else "/api/v1/alerts/feed.atom"
     say(f"feed token {token_id} made; it is shown once (only its hash is kept). Revoke: "
         f"earful alerts feed-token revoke {token_id}")
@@ -54,9 +39,9 @@ def cmd_feed_token_create(args: argparse.Namespace) -> int:
 def cmd_feed_token_list(args: argparse.Namespace) -> int:
     from earful.alerts.feed_tokens import FeedTokens
 
-    tokens = _with_state(lambda state: FeedTokens(state).list())
+    tokens = with_state(lambda state: FeedTokens(state).list())
     if args.json:
-        print(json.dumps([t.model_dump(mode="json") for t in tokens], indent=2))
+        print_models(tokens)
     elif not tokens:
         say("no feed tokens; make one with `earful alerts feed-token create`")
     for t in tokens if not args.json else []:
@@ -67,7 +52,7 @@ def cmd_feed_token_list(args: argparse.Namespace) -> int:
 def cmd_feed_token_revoke(args: argparse.Namespace) -> int:
     from earful.alerts.feed_tokens import FeedTokens
 
-    if not _with_state(lambda state: FeedTokens(state).revoke(args.id)):
+    if not with_state(lambda state: FeedTokens(state).revoke(args.id)):
         raise ConfigError(f"no feed token {args.id!r}; `earful alerts feed-token list` shows them")
     say(f"feed token {args.id} revoked: feed readers using it now get 403")
     return 0
@@ -81,7 +66,7 @@ def cmd_snooze(args: argparse.Namespace) -> int:
         _known_rule(state, args.rule)
         return f"{snooze(state, args.rule, args.hours, utcnow(), via='cli').until:%Y-%m-%d %H:%M}"
 
-    say(f"rule {args.rule} snoozed until {_with_state(act)} UTC: no notifications, detection goes on")
+    say(f"rule {args.rule} snoozed until {with_state(act)} UTC: no notifications, detection goes on")
     return 0
 
 
@@ -92,7 +77,7 @@ def cmd_unsnooze(args: argparse.Namespace) -> int:
         _known_rule(state, args.rule)
         unsnooze(state, args.rule)
 
-    _with_state(act)
+    with_state(act)
     say(f"rule {args.rule} is no longer snoozed")
     return 0
 
@@ -103,7 +88,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     from earful.models import utcnow
 
     try:
-        _with_state(lambda state: give_feedback(state, args.incident, args.verdict, utcnow(), via="cli",
+        with_state(lambda state: give_feedback(state, args.incident, args.verdict, utcnow(), via="cli",
                                                 note=args.note))
     except IncidentNotFound as exc:
         raise ConfigError(str(exc).replace("GET /api/v1/alerts/events", "`earful alerts events`")) from None

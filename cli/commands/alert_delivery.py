@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 
-from cli.helpers import load_settings, say
+from cli.helpers import load_settings, print_models, say, with_state
 from earful.errors import ConfigError
 
 
 def cmd_alerts_deliveries(args: argparse.Namespace) -> int:
-    from earful.state import open_state
     from workers.delivery.listing import page
 
-    state = open_state(load_settings())
-    try:
-        items, _ = page(state, rule=args.rule, status=args.state, limit=args.limit)
-    finally:
-        state.close()
+    items, _ = with_state(lambda state: page(state, rule=args.rule, status=args.state, limit=args.limit))
     if args.json:
-        print(json.dumps([d.model_dump(mode="json") for d in items], indent=2, ensure_ascii=False))
+        print_models(items)
         return 0
     if not items:
         say("no deliveries" + (f" for rule {args.rule}" if args.rule else ""))

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from cli.commands import alert_actions, alert_delivery
-from cli.helpers import load_settings, say
+from cli.helpers import load_settings, print_models, say, with_state
 from earful.errors import ConfigError
 
 
@@ -46,17 +46,12 @@ def cmd_alerts_list(args: argparse.Namespace) -> int:
 def cmd_alerts_events(args: argparse.Namespace) -> int:
     from earful.alert_store import Incidents
     from earful.params import parse_time
-    from earful.state import open_state
 
-    settings = load_settings()
-    state = open_state(settings)
-    try:
-        items, _ = Incidents(state).page(rule=args.rule, state=args.state, since=parse_time(args.since, "--since"),
-                                         limit=args.limit)
-    finally:
-        state.close()
+    since = parse_time(args.since, "--since")
+    items, _ = with_state(lambda state: Incidents(state).page(rule=args.rule, state=args.state, since=since,
+                                                              limit=args.limit))
     if args.json:
-        print(json.dumps([i.model_dump(mode="json") for i in items], indent=2, ensure_ascii=False))
+        print_models(items)
         return 0
     if not items:
         say("no incidents" + (f" for rule {args.rule}" if args.rule else ""))
