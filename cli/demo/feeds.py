@@ -131,6 +131,17 @@ def _atom(spec: FeedSpec, items: list[Item], self_url: str, now: datetime) -> ET
     return feed
 
 
+def _live_items(name: str, now: datetime, live_at: datetime) -> list[Item]:
+    """The live posts, dated back from ``live_at`` but never before the start of its hour, so the
+    whole episode falls in the hourly bucket the alert rules judge as current."""
+    live = items_for_feed(name, LIVE)
+    oldest = max((item.hours_ago for item in LIVE), default=0.0)
+    into_hour = (live_at - live_at.replace(minute=0, second=0, microsecond=0)).total_seconds() / 3600
+    scale = min(1.0, 0.9 * into_hour / oldest) if oldest > 0 else 1.0
+    later = (live_at - now).total_seconds() / 3600
+    return [replace(item, hours_ago=item.hours_ago * scale - later) for item in live]
+
+
 def build_feed(name: str, base_url: str, now: datetime, live_at: datetime | None = None) -> bytes:
     """The named feed as a UTF-8 XML document, entries newest first, dated relative to ``now``; with
     ``live_at``, the live posts too, dated relative to that later moment."""
@@ -138,8 +149,7 @@ def build_feed(name: str, base_url: str, now: datetime, live_at: datetime | None
     now = now.astimezone(timezone.utc).replace(microsecond=0)
     items = [item for item in items_for_feed(name) if item.hours_ago >= 0]
     if live_at is not None:
-        later = (live_at - now).total_seconds() / 3600
-        items = [replace(item, hours_ago=item.hours_ago - later) for item in items_for_feed(name, LIVE)] + items
+        items = _live_items(name, now, live_at.astimezone(timezone.utc)) + items
     render = _rss if spec.kind == "rss" else _atom
     root = render(spec, items, base_url.rstrip("/") + spec.path, now)
     ET.indent(root)

@@ -294,3 +294,16 @@ def test_the_live_posts_appear_only_once_released_and_are_the_newest() -> None:
     published = sorted(datetime(*e.published_parsed[:6], tzinfo=timezone.utc) for e in new)
     newest_before = NOW - timedelta(hours=min(i.hours_ago for i in CORPUS))
     assert newest_before < published[0] and published[-1] <= NOW + timedelta(minutes=30)
+
+
+@pytest.mark.parametrize("minute", [1, 17, 59])
+def test_the_live_posts_fall_in_the_hour_they_are_released(minute: int) -> None:
+    """The demo's alert rules judge hourly buckets: released early in an hour, the live episode must
+    not spill into the previous hour (its incident would already be over)."""
+    live_at = NOW.replace(minute=minute, second=30, microsecond=0) + timedelta(hours=3)
+    hour = live_at.replace(minute=0, second=0)
+    dates = [datetime(*e.published_parsed[:6], tzinfo=timezone.utc)
+             for name in FEED_SPECS for e in feedparser.parse(build_feed(name, "http://127.0.0.1:1", NOW, live_at)).entries
+             if e.published_parsed and datetime(*e.published_parsed[:6], tzinfo=timezone.utc) > NOW]
+    assert len(set(dates)) >= len(LIVE) // 2  # still spread out, not stacked on one second
+    assert len(dates) >= len(LIVE) and all(hour <= d <= live_at for d in dates), (min(dates), hour)
