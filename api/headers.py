@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import Request, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import RETRY_AFTER_SECONDS
 
@@ -16,15 +14,38 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 NOT_CACHED = ("/api/", "/health")
+_SECURITY = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
 
 
-async def add_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Security headers on everything (a page may set its own stricter policy), no-store on data."""
-    response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.url.path.startswith(NOT_CACHED):
-        response.headers["Cache-Control"] = "no-store"
-    if response.status_code == 503:
-        response.headers.setdefault("Retry-After", RETRY_AFTER_SECONDS)
-    return response
+class SecurityHeaders:
+    """Security headers on everything (a page may set its own stricter policy), no-store on data, and
+    ``Retry-After`` on every 503.
+
+    Pure ASGI, not ``BaseHTTPMiddleware``: that one runs each request in an extra task with a streamed
+    copy of the body, which cost about a sixth of a search request's time under load."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        no_store = scope["path"].startswith(NOT_CACHED)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = _completed(list(message.get("headers", [])), message["status"], no_store)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def _completed(headers: list[tuple[bytes, bytes]], status: int, no_store: bool) -> list[tuple[bytes, bytes]]:
+    present = {name.lower() for name, _ in headers}
+    headers += [(name, value) for name, value in _SECURITY if name not in present]
+    if no_store:
+        headers = [h for h in headers if h[0].lower() != b"cache-control"] + [(b"cache-control", b"no-store")]
+    if status == 503 and b"retry-after" not in present:
+        headers.append((b"retry-after", RETRY_AFTER_SECONDS.encode()))
+    return headers

@@ -14,7 +14,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import dashboard
 from api.deps import require_api_key
-from api.headers import add_headers
+from api.headers import SecurityHeaders
 from api.problems import API_RESPONSES, RETRY_AFTER_SECONDS, drop_validation_responses
 from api.routes import (
     alert_actions,
@@ -36,6 +36,7 @@ from api.session import Sessions
 from earful import __version__
 from earful.config import AppConfig
 from earful.errors import BadRequest, IndexUnavailable
+from earful.secrets import derived_key
 from earful.settings import Settings
 from earful.sources import source_types
 from earful.state import StateStore
@@ -88,14 +89,16 @@ def create_app(settings: Settings, index: IndexBackend, state: StateStore | None
     app.state.state_store = state
     app.state.app_config = config
     app.state.services = services
-    app.state.sessions = Sessions(settings.api_keys, int(settings.session_hours * 3600))
+    # Without keys, every API process of the installation signs anonymous sessions with the same derived key.
+    anonymous = None if settings.api_keys else derived_key(settings, "anonymous-sessions")
+    app.state.sessions = Sessions(settings.api_keys, int(settings.session_hours * 3600), anonymous)
     secured = [Depends(require_api_key)]
     for resource in (mentions, trends, sources, compare, top, themes, ratings, export, searches, alerts, deliveries):
         app.include_router(resource.router, prefix="/api/v1", dependencies=secured, responses=API_RESPONSES)
     app.include_router(health.router)
     app.include_router(alert_actions.router)  # the signed token is the credential
     app.include_router(alert_feed.router, prefix="/api/v1", responses=API_RESPONSES)  # API key or feed token
-    app.middleware("http")(add_headers)
+    app.add_middleware(SecurityHeaders)
     dashboard.install(app)
     if settings.trusted_proxies:  # only then are X-Forwarded-Proto (Secure cookies) and -For believed
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)

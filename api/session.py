@@ -45,15 +45,16 @@ class Session:
 class Sessions:
     """Opens, reads and checks sessions; ``lifetime_s`` is how long one lasts after sign-in."""
 
-    def __init__(self, keys: Sequence[str], lifetime_s: int) -> None:
+    def __init__(self, keys: Sequence[str], lifetime_s: int, anonymous_secret: bytes | None = None) -> None:
+        """``anonymous_secret``: signs sessions when there are no keys; give every process serving the same
+        installation the same one (default: random, this process only)."""
         self.lifetime_s = lifetime_s
         self._keys = list(keys)
         self._secrets = {key_id(k): hashlib.sha256(b"earful-session\0" + k.encode()).digest() for k in keys}
-        # Anonymous sessions (the sign-in form's CSRF token) must verify in every process serving the same
-        # keys; without keys there is one loopback process, and a random secret will do.
+        # Anonymous sessions (the sign-in form's CSRF token) must verify in every process serving the same keys.
         joined = "\0".join(sorted(keys)).encode()
         self._secrets[ANONYMOUS] = hashlib.sha256(b"earful-anonymous\0" + joined).digest() if keys \
-            else os.urandom(32)
+            else anonymous_secret or os.urandom(32)
 
     @property
     def required(self) -> bool:

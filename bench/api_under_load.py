@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("bench_search", ROOT / "bench" / "search.py")
 corpus = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
 _spec.loader.exec_module(corpus)  # type: ignore[union-attr]
+from benchlib import build  # noqa: E402  (bench/ is on the path once bench/search.py is loaded)
+
 WORDS = ("signal", "coverage", "billing", "support", "roaming", "refund", "outage", "contract", "upgrade")
 
 
@@ -135,7 +137,7 @@ def main() -> None:
 
     shutil.rmtree(args.dir, ignore_errors=True)
     print(f"building {args.n:,} mentions in {args.dir}")
-    corpus.build(args.dir / "data" / "index", corpus.mentions(args.n), args.n)
+    build(args.dir / "data" / "index", corpus.mentions(args.n), args.n)
     feeds = Feeds(args.items)
     threading.Thread(target=feeds.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{feeds.server_address[1]}"
@@ -145,7 +147,7 @@ def main() -> None:
         "sources": [{"name": f"feed{i}", "type": "feed", "url": f"{base}/feed{i}.xml", "interval": "10s",
                      "brand": "acme"} for i in range(args.feeds)]}))
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EARFUL_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EARFUL_") or k == "EARFUL_API_PROCESSES"}
     env.update(EARFUL_DATA_DIR=str(args.dir / "data"), EARFUL_CONFIG=str(config),
                EARFUL_SENTIMENT_SCORERS="*:vader")  # the background e5 refiner would take both cores
     earful = Path(sys.executable).parent / "earful"
@@ -160,6 +162,8 @@ def main() -> None:
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
+        api = next(s for s in httpx.get(f"{url}/health", timeout=5).json()["services"] if s["name"] == "api")
+        print(f"API processes: {api['details'].get('processes', 1)} (EARFUL_API_PROCESSES to change)")
         load(url, args.clients, 3)  # warm up
         report("idle", load(url, args.clients, args.seconds), args.seconds)
         feeds.fresh = True

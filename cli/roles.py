@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from cli.api_processes import API_FD_ENV, REPLICA_HEARTBEAT_S
 from cli.helpers import say
 from cli.serve import ApiService, api_server
 from earful.errors import IndexUnavailable
@@ -56,7 +58,13 @@ ROLES: dict[str, tuple[str | Group, ...]] = {
 }
 
 
+# A replica of the API: a child that serves the API on its parent's socket (cli.api_processes).
+API_REPLICA = Group("api", ("api",))
+
+
 def group_of(role: str, name: str) -> Group:
+    if name == API_REPLICA.name and "api" in ROLES[role]:
+        return API_REPLICA
     found = [entry for entry in ROLES[role] if isinstance(entry, Group) and entry.name == name]
     if not found:
         raise KeyError(f"role {role} has no group {name!r}")
@@ -81,6 +89,7 @@ class RoleContext:
     resources: dict[str, Any] = field(default_factory=dict)  # opened by the factories, closed at the end
     supervisor: Supervisor | None = None
     group: str | None = None
+    api_replicas: int = 0  # child processes serving the API beside this one
 
     @property
     def entries(self) -> tuple[str | Group, ...]:
@@ -136,22 +145,32 @@ def _refiner(ctx: RoleContext) -> Service | None:
 
 
 def _api(ctx: RoleContext) -> Service | None:
+    from cli.api_processes import inherited_socket, listening_socket, parent_services, process_count
     from earful.secrets import cursor_secret
 
     host, port = ctx.options.host or ctx.settings.host, ctx.options.port or ctx.settings.port
     cursor_secret(ctx.settings)  # created (or found unusable) now, not by the first request that pages
+    replica = ctx.group == API_REPLICA.name
+    sock = inherited_socket() if replica else None
+    if sock is None:
+        sock = ctx.resources["api_socket"] = listening_socket(host, port)
+    services = parent_services(ctx.state, os.getppid()) if replica else ctx.services_health
     if ctx.runs("scheduler"):  # the collector's own index, config and state
         index: IndexBackend = ctx.runtime.index
         server = api_server(ctx.settings, index, host, port, config=ctx.runtime.config, state=ctx.runtime.state,
-                            services=ctx.services_health)
+                            services=services)
     else:
         from search.factory import open_index, prepare_index
 
         if any(isinstance(e, Group) and "scheduler" in e.services for e in ctx.entries):
             prepare_index(ctx.settings)  # the collecting child writes it; the API must find one at once
         index = ctx.resources["index"] = open_index(ctx.settings, writable=False)
-        server = api_server(ctx.settings, index, host, port, state=ctx.state, services=ctx.services_health)
-    return ApiService(server, f"http://{host}:{port}")
+        server = api_server(ctx.settings, index, host, port, state=ctx.state, services=services)
+    replicas = [] if replica or ctx.runs("scheduler") else [
+        _group(ctx, API_REPLICA, name=f"api-{n}", pass_fds=(sock.fileno(),), env={API_FD_ENV: str(sock.fileno())})
+        for n in range(2, process_count(ctx.settings) + 1)]
+    ctx.api_replicas = len(replicas)
+    return ApiService(server, f"http://{host}:{port}", sock, replicas)
 
 
 def _rq_worker(ctx: RoleContext) -> Service | None:
@@ -218,11 +237,12 @@ SERVICES: dict[str, Callable[[RoleContext], Service | None]] = {
 }
 
 
-def _group(ctx: RoleContext, group: Group) -> Service:
-    """The group as one service of the parent: a child process running ``python -m cli.child``."""
+def _group(ctx: RoleContext, group: Group, *, name: str | None = None, **child: Any) -> Service:
+    """The group as one service of the parent: a child process running ``python -m cli.child``
+    (``child``: what else ``ChildGroup`` takes: file descriptors and environment to pass on)."""
     spec = {"role": ctx.role, "group": group.name, "options": vars(ctx.options), "verbose": _verbose(ctx)}
     command = [sys.executable, "-m", "cli.child", json.dumps(spec, default=str)]
-    return ChildGroup(group.name, group.services, command, nice=group.nice)
+    return ChildGroup(name or group.name, group.services, command, nice=group.nice, **child)
 
 
 def _verbose(ctx: RoleContext) -> bool:
@@ -244,7 +264,8 @@ def run_role(ctx: RoleContext, *, health_fd: int | None = None) -> int:
         services = build_services(ctx)
         label = f"{ctx.role}/{ctx.group}" if ctx.group else ctx.role
         state = None if health_fd is not None else ctx.state
-        ctx.supervisor = Supervisor(label, services, state=state, health_fd=health_fd)
+        every = REPLICA_HEARTBEAT_S if ctx.api_replicas else 15.0  # replicas answer /health from it
+        ctx.supervisor = Supervisor(label, services, state=state, health_fd=health_fd, heartbeat_every=every)
         names = ", ".join(h.name for s in services for h in s.healths())
         say(f"{label}: running {names}; Ctrl-C or SIGTERM stops")
         return ctx.supervisor.run()

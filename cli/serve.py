@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from earful.config import AppConfig
@@ -16,9 +17,6 @@ from workers.services import Service, ServiceHealth
 
 if TYPE_CHECKING:
     import uvicorn
-
-# Long query strings must reach the app (and get a 400 that explains), not die in h11.
-MAX_REQUEST_LINE_BYTES = 256 * 1024
 
 
 def is_loopback(host: str) -> bool:
@@ -45,12 +43,13 @@ def api_server(settings: Settings, index: IndexBackend, host: str, port: int, *,
     ``services``: the health of this process's services, for /health."""
     import uvicorn
 
+    from api.http_protocol import BoundedHttpTools
     from api.main import create_app
 
     app = create_app(settings, index, state, config=config, services=services)
     # Forwarded headers are believed only from EARFUL_TRUSTED_PROXIES (the app's middleware), never by default.
     return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False,
-                                         h11_max_incomplete_event_size=MAX_REQUEST_LINE_BYTES))
+                                         http=BoundedHttpTools, loop="auto"))  # auto: uvloop
 
 
 def serve_api(settings: Settings, index: IndexBackend, host: str, port: int, *,
@@ -60,20 +59,41 @@ def serve_api(settings: Settings, index: IndexBackend, host: str, port: int, *,
 
 
 class ApiService(Service):
-    """The HTTP API in a thread of its own; stopping it lets running requests finish."""
+    """The HTTP API in a thread of its own, on ``sock``, beside its ``replicas`` (child processes serving the
+    same socket: ``cli.api_processes``); stopping it lets running requests finish."""
 
     name = "api"
 
-    def __init__(self, server: uvicorn.Server, url: str) -> None:
+    def __init__(self, server: uvicorn.Server, url: str, sock: socket.socket,
+                 replicas: Sequence[Service] = ()) -> None:
         super().__init__()
         self.server = server
         self.url = url
+        self.sock = sock
+        self.replicas = list(replicas)
 
     def run(self, stop: threading.Event) -> None:
-        self.server.run()
+        replicas_stop = threading.Event()
+        threads = [threading.Thread(target=replica.serve, args=(replicas_stop,), name=replica.name, daemon=True)
+                   for replica in self.replicas]
+        for thread in threads:
+            thread.start()
+        try:
+            self.server.run(sockets=[self.sock])
+        finally:
+            replicas_stop.set()
+            for replica in self.replicas:
+                replica.interrupt()
+            for thread in threads:
+                thread.join(timeout=60)
 
     def interrupt(self) -> None:
         self.server.should_exit = True
 
     def details(self) -> dict[str, Any]:
-        return {"url": self.url, "started": bool(self.server.started)}
+        out: dict[str, Any] = {"url": self.url, "started": bool(self.server.started),
+                               "processes": 1 + len(self.replicas)}
+        if self.replicas:
+            out["replicas"] = [{"state": replica.state, "error": replica.health().error, **replica.details()}
+                               for replica in self.replicas]
+        return out

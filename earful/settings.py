@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8000, ge=1, le=65535)
     session_hours: float = Field(default=168.0, gt=0)  # a dashboard sign-in lasts this long
+    # processes serving the API on the one port; None: one per core, at most 4 (cli/serve.py)
+    api_processes: int | None = Field(default=None, ge=1, le=64)
     # reverse proxies whose X-Forwarded-Proto/-For are believed (IPs or "*"); none: the headers are ignored
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 

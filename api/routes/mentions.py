@@ -33,6 +33,7 @@ def mention_page(index: IndexBackend, scope: Scope, sort: Sort, limit: int, curs
     request = SearchRequest(query=scope.query, filters=scope.filters, sort=sort, limit=min(limit, MAX_LIMIT),
                             cursor=cursor or None)
     result = index.search(request)
-    items = [MentionItem(**hit.mention.model_dump(), score=hit.score, highlight=hit.highlight)
+    # The hits were validated when read from the index: copied as they are, not dumped and validated again.
+    items = [MentionItem.model_construct(**dict(hit.mention), score=hit.score, highlight=hit.highlight)
              for hit in result.hits]
     return MentionPage(total=result.total, items=items, next_cursor=result.next_cursor)

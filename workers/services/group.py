@@ -33,9 +33,13 @@ class ChildGroup(Service):
     """Runs ``command`` (a child that serves ``services`` and reports their health on fd ``HEALTH_FD``)."""
 
     def __init__(self, name: str, services: Sequence[str], command: Sequence[str], *,
-                 stop_timeout: float = 55.0, first_pause: float = 1.0, nice: int = 0) -> None:
-        """``nice``: the child's CPU priority below the parent's (0-19), so background work yields to it."""
+                 stop_timeout: float = 55.0, first_pause: float = 1.0, nice: int = 0,
+                 pass_fds: Sequence[int] = (), env: dict[str, str] | None = None) -> None:
+        """``nice``: the child's CPU priority below the parent's (0-19), so background work yields to it;
+        ``pass_fds``/``env``: file descriptors the child inherits and variables added to its environment."""
         super().__init__()
+        self.pass_fds = tuple(pass_fds)
+        self.env = dict(env or {})
         self.name = name
         self.services = list(services)
         self.command = list(command)
@@ -66,9 +70,10 @@ class ChildGroup(Service):
     def _run_once(self, stop: threading.Event) -> int:
         self._reported = []
         read_end, write_end = os.pipe()
-        env = {**os.environ, "EARFUL_HEALTH_FD": str(write_end), "EARFUL_PARENT_PID": str(os.getpid())}
+        env = {**os.environ, **self.env, "EARFUL_HEALTH_FD": str(write_end), "EARFUL_PARENT_PID": str(os.getpid())}
         try:
-            self.process = subprocess.Popen(self.command, env=env, pass_fds=(write_end,), preexec_fn=self._prepare)
+            self.process = subprocess.Popen(self.command, env=env, pass_fds=(write_end, *self.pass_fds),
+                                            preexec_fn=self._prepare)
         finally:
             os.close(write_end)
         reader = threading.Thread(target=self._read_health, args=(os.fdopen(read_end, "rb"),),
