@@ -168,7 +168,7 @@ def main() -> None:
         report("idle", load(url, args.clients, args.seconds), args.seconds)
         feeds.fresh = True
         time.sleep(3)  # the next tick starts the rounds
-        children = server.children(recursive=True)
+        children = [c for c in server.children(recursive=True) if "\"collect\"" in " ".join(c.cmdline())]
         for child in children:
             child.cpu_percent(None)
         latencies = load(url, args.clients, args.seconds)

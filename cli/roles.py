@@ -11,7 +11,8 @@ A ``Group`` runs in a child process of its own, supervised by the role's process
 it dies, stopped with it, never outliving it): work that holds the GIL (collecting, processing)
 stays out of the API's way there, and the API reads the index the child writes. A service that
 does not apply (no slow sentiment scorer configured, a burst worker, alerts in a process that does
-not index) is left out. Alert rules are evaluated after every batch by the process that indexes
+not index) is left out. ``api`` serves from the role's process and from its replicas
+(``API_REPLICA`` children on the same socket: ``cli.api_processes``). Alert rules are evaluated after every batch by the process that indexes
 it; the ``alerts`` service adds the clock (silences, buckets that end quietly, digests and batches of
 new mentions put in the outbox when their periods end). ``delivery`` sends the outbox's
 notifications: in its own threads in the collect group, as RQ jobs in the worker.
