@@ -7,9 +7,11 @@ headers (nosniff, no framing, the referrer policy) come from ``api.headers`` for
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
+from api.headers import HeaderMiddleware, Headers
 from earful.alerts.links import ACTION_PATH
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -19,31 +21,21 @@ STATIC_CACHE = (b"cache-control", b"public, max-age=86400")  # asset URLs carry 
 OWN_POLICY = ("/docs", "/redoc", ACTION_PATH)
 
 
-class PageHeaders:
-    """Pure ASGI middleware (streamed exports pass through untouched); replaces any weaker policy."""
+class PageHeaders(HeaderMiddleware):
+    """Replaces any weaker policy; streamed exports pass through untouched."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def rewriter(self, scope: Scope) -> Callable[[Headers, int], Headers]:
         started = time.perf_counter()
         strict = not scope["path"].startswith(OWN_POLICY)
         static = scope["path"].startswith("/static/")
 
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                if strict:
-                    headers = [h for h in headers if h[0].lower() != b"content-security-policy"]
-                    headers += [(b"content-security-policy", CSP.encode()),
-                                (b"cross-origin-opener-policy", b"same-origin")]
-                if static and message["status"] == 200:
-                    headers.append(STATIC_CACHE)
-                headers.append((b"server-timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()))
-                message["headers"] = headers
-            await send(message)
+        def rewrite(headers: Headers, status: int) -> Headers:
+            if strict:
+                headers = [h for h in headers if h[0].lower() != b"content-security-policy"]
+                headers += [(b"content-security-policy", CSP.encode()), (b"cross-origin-opener-policy", b"same-origin")]
+            if static and status == 200:
+                headers.append(STATIC_CACHE)
+            headers.append((b"server-timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()))
+            return headers
 
-        await self.app(scope, receive, with_headers)
+        return rewrite
