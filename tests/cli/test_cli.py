@@ -135,7 +135,8 @@ def test_demo_serves_results_offline_with_the_printed_key(env, earful_command, f
         assert sum(s["total_collected"] for s in sources) >= 400
         # the live posts raise the demo's alert rule on Acme's negative mentions (the history never alerts)
         events = httpx.get(f"http://127.0.0.1:{port}/api/v1/alerts/events", headers=headers, timeout=10).json()
-        assert {(e["rule"], e["state"]) for e in events["items"]} >= {("acme-negative", "open")}, events
+        # active: "open", or "updated" when a later batch of the live posts made it grow
+        assert any(e["rule"] == "acme-negative" and e["state"] in ("open", "updated") for e in events["items"]), events
         dashboard = re.search(r"Dashboard:\s+(\S+)", output)
         assert dashboard and dashboard.group(1) == f"http://127.0.0.1:{port}/", output
         page = httpx.get(dashboard.group(1), timeout=10, follow_redirects=True)

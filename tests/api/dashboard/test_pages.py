@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.dashboard.headers import CSP
+from api.main import create_app
 
 from .conftest import KEY, csrf_of, sign_in
 
@@ -78,6 +79,18 @@ def test_wrong_keys_from_one_address_are_throttled(keyed_client: TestClient) -> 
     codes = [keyed_client.post("/sign-in", data={"csrf": token, "key": f"guess{i}"}).status_code for i in range(11)]
     assert codes[:10] == [401] * 10 and codes[10] == 429
     assert keyed_client.post("/sign-in", data={"csrf": token, "key": KEY}).status_code == 429
+
+
+def test_the_throttle_counts_wrong_keys_across_api_processes(keyed_client: TestClient) -> None:
+    """A second API process of the same installation (same settings and state store) sees the count."""
+    app = keyed_client.app
+    other = TestClient(create_app(app.state.settings, app.state.index, app.state.state_store,  # type: ignore[attr-defined]
+                                  config=app.state.app_config), follow_redirects=False)  # type: ignore[attr-defined]
+    token = csrf_of(keyed_client.get("/sign-in").text)
+    codes = [keyed_client.post("/sign-in", data={"csrf": token, "key": f"guess{i}"}).status_code for i in range(10)]
+    assert codes == [401] * 10
+    other_token = csrf_of(other.get("/sign-in").text)
+    assert other.post("/sign-in", data={"csrf": other_token, "key": KEY}).status_code == 429
 
 
 @pytest.mark.parametrize("target, expected", [("/trends?x=1", "/trends?x=1"), ("//evil.example/", "/"),
