@@ -72,9 +72,9 @@ CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,r
           "response_schema_conformance")
 
 
-def _schemathesis(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+def _schemathesis(url: str, *extra: str, examples: int = EXAMPLES) -> subprocess.CompletedProcess[str]:
     binary = Path(os.sys.executable).parent / "schemathesis"
-    command = [str(binary), "run", f"{url}/openapi.json", "--checks", CHECKS, "--max-examples", str(EXAMPLES),
+    command = [str(binary), "run", f"{url}/openapi.json", "--checks", CHECKS, "--max-examples", str(examples),
                "--phases", "examples,coverage,fuzzing", "--generation-deterministic", "--request-timeout", "30",
                "--suppress-health-check", "all", "--no-color", *extra]
     env = {k: v for k, v in os.environ.items() if not k.startswith("EARFUL_")}
@@ -90,5 +90,6 @@ def test_the_api_answers_as_its_schema_says(served: str) -> None:
 
 
 def test_without_a_key_the_api_answers_401_as_documented(served: str) -> None:
-    result = _schemathesis(served, "--include-path-regex", "^/api/")
+    # every answer is the same 401 before any parameter is read: a few examples per operation show it
+    result = _schemathesis(served, "--include-path-regex", "^/api/", examples=5)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
