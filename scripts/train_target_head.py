@@ -34,16 +34,16 @@ from workers.sentiment.scorers import package_version  # noqa: E402
 from workers.sentiment.train_head import training_arguments  # noqa: E402
 from workers.sentiment.train_target import (  # noqa: E402
     Embed,
+    best_band,
     cross_validate,
     features_of,
-    labelling,
     labels,
     macro_f1,
     read_target_rows,
     train_target_head,
 )
 
-VERSION = "1.1"
+VERSION = "1.0"
 FEATURES = ("passage", "window")
 SHIPPED = ROOT / "workers" / "sentiment" / "heads" / "target-e5-small.json"
 
@@ -69,7 +69,7 @@ def main() -> int:
         return check(head, args.files, embed, count)
     target = args.out or SHIPPED
     target.write_text(json.dumps(head, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {target} ({head['training']['rows']} rows, labels {head['labels']}, band {head['band']})")
+    print(f"wrote {target} ({head['training']['rows']} rows, band {head['band']})")
     return 0
 
 
@@ -78,19 +78,15 @@ def report_cv(files: Sequence[Path], embed: Embed, count: TokenCount, c: float, 
     x = features_of(rows, embed, count, FEATURES)
     probs = cross_validate(x, rows, c, k)
     gold = np.asarray([row.label for row in rows])
-    rule, band = labelling(probs, gold)
-    print(f"{k}-fold cross-validation of the target head (C={c}, labels: {rule}, band {band}); "
-          "acc / macro-F1 / binary (arg-max acc / macro-F1; band acc / macro-F1)")
+    band = best_band(probs, gold)
+    print(f"{k}-fold cross-validation of the target head (C={c}, band {band}); acc / macro-F1 / binary")
     for name in dict.fromkeys(row.source for row in rows):
         sel = np.asarray([row.source == name for row in rows])
-        by_band, by_argmax = labels(probs[sel], band), probs[sel].argmax(axis=1)
-        predicted, score = (by_argmax if rule == "argmax" else by_band), probs[sel, 2] - probs[sel, 0]
+        predicted, score = labels(probs[sel], band), probs[sel, 2] - probs[sel, 0]
         polar = gold[sel] != 1
         binary = float(((score[polar] > 0) == (gold[sel][polar] == 2)).mean())
         print(f"{name:<30} {int(sel.sum()):>6}  {(predicted == gold[sel]).mean():.3f} / "
-              f"{macro_f1(gold[sel], predicted):.3f} / {binary:.3f}  (arg-max {(by_argmax == gold[sel]).mean():.3f} / "
-              f"{macro_f1(gold[sel], by_argmax):.3f}; band {(by_band == gold[sel]).mean():.3f} / "
-              f"{macro_f1(gold[sel], by_band):.3f})")
+              f"{macro_f1(gold[sel], predicted):.3f} / {binary:.3f}")
     return 0
 
 
@@ -105,8 +101,8 @@ def check(head: dict[str, Any], files: Sequence[Path], embed: Embed, count: Toke
     old = x @ np.asarray(shipped["coef"]).T + np.asarray(shipped["intercept"])
     differ = int((new.argmax(axis=1) != old.argmax(axis=1)).sum())
     print(f"{len(rows)} rows: largest logit difference {np.abs(new - old).max():.2e}, {differ} labels differ, "
-          f"labels {head['labels']} band {head['band']} (shipped {shipped.get('labels')} {shipped.get('band')})")
-    return 1 if differ or (head["labels"], head["band"]) != (shipped.get("labels"), shipped.get("band")) else 0
+          f"band {head['band']} (shipped {shipped.get('band')})")
+    return 1 if differ or head["band"] != shipped.get("band") else 0
 
 
 if __name__ == "__main__":

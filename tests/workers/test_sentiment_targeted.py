@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,8 @@ from earful.query.parser import parse
 from workers.sentiment import SentimentRouter
 from workers.sentiment.e5 import E5Scorer, shared_engine
 from workers.sentiment.head import own_head_path
-from workers.sentiment.scorers import TargetRequest, TargetScore
-from workers.sentiment.targeted import MENTION_TOKENS, WHOLE_TOKENS, TargetHead
+from workers.sentiment.scorers import TargetRequest
+from workers.sentiment.targeted import MENTION_TOKENS, WHOLE_TOKENS
 from workers.sentiment.targets import from_rule, from_text
 
 TRAIN_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "sentiment-train"
@@ -156,28 +155,3 @@ def test_the_target_head_records_the_data_it_was_trained_on() -> None:
         assert hashlib.sha256(path.read_bytes()).hexdigest() == record["sha256"]
         rows += sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     assert training["rows"] == rows
-
-
-def test_the_target_head_labels_by_its_most_probable_class(scorer: E5Scorer) -> None:
-    spec = json.loads(own_head_path("target").read_text(encoding="utf-8"))
-    assert spec["labels"] == "argmax"  # cross-validation on the training sets chose it over any band
-    head = scorer.target
-    assert head.argmax and head.label(np.array([0.2, 0.5, 0.3])) == "neutral"
-    assert head.label(np.array([0.45, 0.1, 0.45 - 1e-6])) == "negative"  # within the band, still not neutral
-    banded = TargetHead({**spec, "labels": "band"}, "e5")
-    assert banded.label(np.array([0.2, 0.5, 0.3])) is None  # the router applies the band to the score
-
-
-def test_the_router_keeps_the_label_the_target_head_gave(scorer: E5Scorer) -> None:
-    class Relabelled(E5Scorer):
-        """The real scorer, its targeted labels replaced by neutral whatever the score says."""
-
-        def score_targets(self, requests: Sequence[TargetRequest]) -> list[list[TargetScore]]:
-            return [[replace(s, label="neutral") for s in scores] for scores in super().score_targets(requests)]
-
-    request = TargetRequest(article(ACME_PARAGRAPH), [from_text("Acme")], article=True)
-    [[scored]] = scorer.score_targets([request])
-    assert scored.label == "negative" and scored.score < -scorer.target.band
-    [[routed]] = SentimentRouter({"*": Relabelled()}).score_targets([("en", request)])
-    assert routed.sentiment.label == "neutral" and routed.sentiment.score == pytest.approx(scored.score, abs=1e-4)
-    assert routed.sentiment.model == scorer.target_name and routed.sentiment.model.endswith("+target-1.1")

@@ -194,8 +194,7 @@ class SentimentRouter:
                                    scored.passages)
         score = round(max(-1.0, min(1.0, scored.score)), 4)
         band = scorer.target_band
-        label: SentimentLabel = scored.label or ("positive" if score > band else "negative" if score < -band
-                                                 else "neutral")
+        label: SentimentLabel = "positive" if score > band else "negative" if score < -band else "neutral"
         name = scorer.target_name or scorer.name
         if stars is not None:
             score, label = ratings.blend(score, label, stars)

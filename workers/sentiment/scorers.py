@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from earful.errors import EarfulError
-from earful.models import SentimentLabel
 from workers.sentiment.passages import Passage
 from workers.sentiment.targets import Target
 
@@ -19,14 +18,12 @@ MAX_SCORED_CHARS = 5_000  # what the lexicon scorers read of a text
 @dataclass(frozen=True)
 class TargetScore:
     """A text's sentiment toward one target, and what was read for it. ``targeted`` False: the
-    whole-text score (the target does not occur, or the text is a short post read whole).
-    ``label``: the label the scorer gave (None: the score's sign outside the scorer's band)."""
+    whole-text score (the target does not occur, or the text is a short post read whole)."""
 
     key: str
     score: float
     passages: tuple[Passage, ...]
     targeted: bool
-    label: SentimentLabel | None = None
 
 
 @dataclass(frozen=True)

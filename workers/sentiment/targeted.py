@@ -23,7 +23,6 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from earful.models import SentimentLabel
 from workers.sentiment import passages
 from workers.sentiment.head import Head, own_head_path
 from workers.sentiment.passages import Passage, Span, TokenCount
@@ -45,7 +44,6 @@ PASSAGE_TOKENS = 64  # the most one passage may be: a sentence, or the words aro
 MENTION_TOKENS = 96  # the most one mention's targeted passages (and their windows) may be, all targets together
 WHOLE_TOKENS = 128  # the most of a text read whole (tweets, reviews, comments fit: 99 % of them)
 MAX_TARGETS = 6  # targets read for their own passages; beyond, a target gets the whole-text score
-LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")  # the heads' class order
 WINDOW_WORDS = 5  # the target's window: this many words on either side of it
 MIN_CUT_TOKENS = 16  # a further passage cut shorter than this to fit the budget is left out
 
@@ -109,8 +107,7 @@ VIEWS = {"passage": lambda text, spans: text, "window": window}
 
 class TargetHead:
     """Earful's head for sentiment toward a target (``heads/target-e5-small.json``): a logistic
-    regression over the embeddings of the passage's views (``features``), and how it labels: the
-    most probable class (``labels: argmax``) or the score outside its neutral ``band``."""
+    regression over the embeddings of the passage's views (``features``), and its neutral band."""
 
     def __init__(self, spec: dict[str, Any], embedder: str) -> None:
         self.features = list(spec.get("features") or ["passage"])
@@ -119,7 +116,6 @@ class TargetHead:
             raise ScorerUnavailable(f"the target head reads unknown views {unknown}: reinstall Earful")
         self.head = Head(spec)
         self.band = float(spec.get("band", 0.3))
-        self.argmax = spec.get("labels") == "argmax"
         self.name = f"{embedder}+target-{spec.get('version', '0')}"
 
     @classmethod
@@ -132,10 +128,6 @@ class TargetHead:
     def probs(self, embeddings: np.ndarray) -> np.ndarray:
         """(n, 3) from (n × views, dim) embeddings, each passage's views in a row."""
         return self.head.probs(embeddings.reshape(-1, embeddings.shape[1] * len(self.features)))
-
-    def label(self, probs: np.ndarray) -> SentimentLabel | None:
-        """The label of a target's (negative, neutral, positive) probabilities; None: by the band."""
-        return LABELS[int(np.argmax(probs))] if self.argmax else None
 
 
 
@@ -171,6 +163,6 @@ def score_targets(scorer: Reader, requests: Sequence[TargetRequest]) -> list[lis
                 continue
             mean = probs[row:row + len(p.passages)].mean(axis=0)
             row += len(p.passages)
-            scores.append(TargetScore(p.key, float(mean[2] - mean[0]), p.passages, True, head.label(mean)))
+            scores.append(TargetScore(p.key, float(mean[2] - mean[0]), p.passages, True))
         out.append(scores)
     return out

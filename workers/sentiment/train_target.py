@@ -3,9 +3,8 @@
 Each labelled row (``text``, ``target``, ``target_start``, ``target_end``, ``label``) is read the
 way the scorer reads a target's passage in production: the sentence around the labelled span
 (:func:`passages.around`, at most PASSAGE_TOKENS tokens), then the head's views of it (the
-passage, the target's window). How the head labels is chosen by K-fold cross-validation (folds
-by text, so no sentence is on both sides): the neutral band with the best macro-F1 on the held-out
-folds, or the most probable class if that does better still.
+passage, the target's window). The neutral band is chosen by K-fold cross-validation (folds by
+text, so no sentence is on both sides), as the one with the best macro-F1 on the held-out folds.
 """
 
 from __future__ import annotations
@@ -106,28 +105,21 @@ def best_band(probs: np.ndarray, gold: np.ndarray) -> float:
     return max(BANDS, key=lambda band: (macro_f1(gold, labels(probs, band)), -band))
 
 
-def labelling(probs: np.ndarray, gold: np.ndarray) -> tuple[str, float]:
-    """``("argmax" or "band", band)``: whichever labels the cross-validated rows with the better macro-F1."""
-    band = best_band(probs, gold)
-    argmax_better = macro_f1(gold, probs.argmax(axis=1)) > macro_f1(gold, labels(probs, band))
-    return ("argmax" if argmax_better else "band"), band
-
-
 def train_target_head(paths: Sequence[Path], embed: Embed, count: TokenCount, *, c: float,
                       features: Sequence[str], embedder: str, k: int = 5) -> dict[str, Any]:
-    """The head document: weights on all rows (classes weighted equally), labelling from K-fold CV."""
+    """The head document: weights on all rows (classes weighted equally), band from K-fold CV."""
     rows = [row for path in paths for row in read_target_rows(path)]
     if not rows:
         raise EvalDataError("no target rows in " + ", ".join(map(str, paths)))
     x = features_of(rows, embed, count, features)
     y = np.asarray([row.label for row in rows])
-    rule, band = labelling(cross_validate(x, rows, c, k), y)
+    band = best_band(cross_validate(x, rows, c, k), y)
     coef, intercept = fit_logistic(x, y, c, weights=balanced_weights(y))
     return {
-        "type": "logistic", "classes": list(CLASSES), "features": list(features), "labels": rule, "band": band,
+        "type": "logistic", "classes": list(CLASSES), "features": list(features), "band": band,
         "coef": [[round(float(v), 7) for v in row] for row in coef],
         "intercept": [round(float(v), 7) for v in intercept], "T": 1.0,
         "training": {"files": [{"name": path.name, "sha256": file_digest(path)} for path in paths],
-                     "rows": len(rows), "C": c, "class_weights": "balanced", "labels_from": f"{k}-fold CV macro-F1",
+                     "rows": len(rows), "C": c, "class_weights": "balanced", "band_from": f"{k}-fold CV macro-F1",
                      "passage_tokens": PASSAGE_TOKENS, "embedder": embedder},
     }
