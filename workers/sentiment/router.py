@@ -4,7 +4,7 @@ Intake must not wait on a slow scorer: with ``defer_slow`` a language whose scor
 its fast provisional scorer's result (or none) and a ``pending`` marker in ``Sentiment.model``;
 the refiner replaces it later. ``Sentiment.model`` reads:
 
-    e5-small-…+emoji-ranking-0.1.7           final score from that scorer (…+social-1.0+… for e5-social)
+    e5-small-…+emoji-ranking-0.1.7           final score from that scorer (…+social-2.0+… for e5-social)
     e5-small-…+emoji-ranking-0.1.7+rating    final, label and score informed by the star rating
     vader-3.3.2 (pending: e5-small-…)  provisional score; the accurate one is on its way
     pending: e5-small-…                not scored yet (label ``unscored``, or the rating's label)

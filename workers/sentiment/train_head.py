@@ -80,16 +80,20 @@ def balanced_weights(y: np.ndarray, classes: int = 3) -> np.ndarray:
     return np.asarray(len(y) / (classes * np.maximum(counts[y], 1.0)))
 
 
-def training_arguments(description: str, files_help: str, c: float, c_help: str, data: str) -> argparse.Namespace:
-    """The head-training scripts' command line: files, --c, --out, --check, --cv (files must exist)."""
+def training_arguments(description: str, files_help: str, c: float, c_help: str, data: str,
+                       extend: Callable[[argparse.ArgumentParser], None] | None = None) -> argparse.Namespace:
+    """The head-training scripts' command line: files, --c, --out, --check, --cv, and what ``extend``
+    adds (files, and ``--also`` files if it adds that option, must exist)."""
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="+", type=Path, help=files_help)
     parser.add_argument("--c", type=float, default=c, help=c_help)
     parser.add_argument("--out", type=Path, default=None, help="default: the shipped head file")
     parser.add_argument("--check", action="store_true", help="compare with the shipped head, write nothing")
     parser.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold cross-validation, write nothing")
+    if extend is not None:
+        extend(parser)
     args = parser.parse_args()
-    missing = [str(path) for path in args.files if not path.is_file()]
+    missing = [str(path) for path in [*args.files, *getattr(args, "also", [])] if not path.is_file()]
     if missing:
         parser.error(f"not found: {', '.join(missing)} (the labelled sets are in {data})")
     return args
@@ -99,19 +103,30 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def train_head(paths: Sequence[Path], embed: Callable[[Sequence[str]], np.ndarray], *, c: float,
-               languages: Sequence[str], embedder: str) -> dict[str, Any]:
-    """A head JSON document trained on the labelled files, with its training record."""
+def weighted_rows(files: Sequence[tuple[Path, float]]) -> tuple[list[Row], np.ndarray, Counter[str]]:
+    """The labelled rows of every (file, weight), each row's weight, and the labels skipped."""
     rows: list[Row] = []
+    weights: list[float] = []
     skipped: Counter[str] = Counter()
-    for path in paths:
+    for path, weight in files:
         more, skips = read_rows(path)
         rows += more
+        weights += [weight] * len(more)
         skipped += skips
     if not rows:
-        raise EvalDataError("no rows labelled positive, negative or neutral in " + ", ".join(map(str, paths)))
+        raise EvalDataError("no rows labelled positive, negative or neutral in " + ", ".join(str(p) for p, _ in files))
+    return rows, np.asarray(weights, dtype=np.float64), skipped
+
+
+def train_head(paths: Sequence[Path], embed: Callable[[Sequence[str]], np.ndarray], *, c: float,
+               languages: Sequence[str], embedder: str, also: Sequence[Path] = (),
+               also_weight: float = 1.0) -> dict[str, Any]:
+    """A head JSON document trained on the labelled files (and the ``also`` files, each of their rows
+    weighing ``also_weight``), with its training record."""
+    files = [(path, 1.0) for path in paths] + [(path, also_weight) for path in also]
+    rows, weights, skipped = weighted_rows(files)
     labels = np.asarray([CLASSES.index(row.label) for row in rows])
-    coef, intercept = fit_logistic(embed([row.text for row in rows]), labels, c)
+    coef, intercept = fit_logistic(embed([row.text for row in rows]), labels, c, weights=weights)
     return {
         "type": "logistic",
         "classes": list(CLASSES),
@@ -119,7 +134,7 @@ def train_head(paths: Sequence[Path], embed: Callable[[Sequence[str]], np.ndarra
         "intercept": [round(float(v), 7) for v in intercept],
         "T": 1.0,
         "training": {
-            "files": [{"name": path.name, "sha256": file_digest(path)} for path in paths],
+            "files": [{"name": path.name, "sha256": file_digest(path), "weight": weight} for path, weight in files],
             "rows": len(rows),
             "skipped": dict(sorted(skipped.items())),
             "C": c,
