@@ -131,15 +131,20 @@ def _atom(spec: FeedSpec, items: list[Item], self_url: str, now: datetime) -> ET
     return feed
 
 
-def _live_items(name: str, now: datetime, live_at: datetime) -> list[Item]:
-    """The live posts, dated back from ``live_at`` but never before the start of its hour, so the
-    whole episode falls in the hourly bucket the alert rules judge as current."""
-    live = items_for_feed(name, LIVE)
+def live_hours_ago(hours_ago: float, live_at: datetime) -> float:
+    """A live post's age when it is released at ``live_at``: its own, scaled down so that it is never older
+    than the start of ``live_at``'s hour, where the whole episode then falls in the hourly bucket the alert
+    rules judge as current."""
     oldest = max((item.hours_ago for item in LIVE), default=0.0)
     into_hour = (live_at - live_at.replace(minute=0, second=0, microsecond=0)).total_seconds() / 3600
-    scale = min(1.0, 0.9 * into_hour / oldest) if oldest > 0 else 1.0
+    return hours_ago * min(1.0, 0.9 * into_hour / oldest) if oldest > 0 else hours_ago
+
+
+def _live_items(name: str, now: datetime, live_at: datetime) -> list[Item]:
+    """The live posts of a feed, dated relative to ``now`` as released at ``live_at``."""
     later = (live_at - now).total_seconds() / 3600
-    return [replace(item, hours_ago=item.hours_ago * scale - later) for item in live]
+    return [replace(item, hours_ago=live_hours_ago(item.hours_ago, live_at) - later)
+            for item in items_for_feed(name, LIVE)]
 
 
 def build_feed(name: str, base_url: str, now: datetime, live_at: datetime | None = None) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from cli.demo.corpus import CORPUS, LIVE
-from cli.demo.feeds import demo_config
+from cli.demo.feeds import demo_config, live_hours_ago
 from crawlers.text import html_to_text
 from earful.config import AppConfig, parse_config
 from earful.models import Rating, RawMention
@@ -38,11 +39,12 @@ def demo_raws(now: datetime) -> list[RawMention]:
                         title="Acme Mobile: dropped calls all week", text="Acme Mobile drops my calls at home.",
                         url="https://reviews.example.com/acme/1", site="reviews.example.com",
                         published_at=now - timedelta(hours=30), rating=Rating(raw="2", scale=5, normalized=0.25))
+    live = [replace(item, hours_ago=live_hours_ago(item.hours_ago, now)) for item in LIVE]  # released now
     return [review] + [RawMention(id=item.key, source="feed", source_name=f"demo-{item.feeds[0]}", author=item.author,
                        title=item.title, text=html_to_text(item.body), url=f"https://{item.feeds[0]}.example.com/{item.key}",
                        site=f"{item.feeds[0]}.example.com", published_at=now - timedelta(hours=item.hours_ago),
                        collected_at=now)
-            for item in CORPUS + LIVE]
+            for item in CORPUS + tuple(live)]
 
 
 @pytest.fixture(scope="session")
