@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from workers.alerts.cusum import ShareCusum, risen_share
+from workers.alerts.cusum import ShareCusum, arl_threshold, kl, risen_share, steep_share
 from workers.alerts.engine import Tracker, detect
 from workers.alerts.tuning import sensitivity
 
@@ -82,3 +84,33 @@ def test_the_cusum_is_causal_a_series_cut_short_opens_the_same(make_series: Make
         part = detect(series.cut(cut))
         for name in ("negative_spike", "negative_share"):
             assert part.opened(name) == [t for t in full.opened(name) if t < series.time(cut)], (cut, name)
+
+
+def test_a_brand_with_fewer_chances_to_alarm_needs_less_evidence_up_to_the_cap() -> None:
+    quiet, busy = arl_threshold(0.2, 0.4, 10 * 20000, 10.125), arl_threshold(0.2, 0.4, 500 * 20000, 10.125)
+    assert 0 < quiet < busy == 10.125
+    assert abs(quiet - math.log1p(10 * 20000 * kl(0.2, 0.4))) < 1e-12
+    assert steep_share(0.2, 0.12) == (0.4 + 0.95) / 2
+
+
+def test_the_steep_line_sees_a_steep_rise_first_and_alarms_at_its_threshold() -> None:
+    run = ShareCusum()
+    for i in range(3):  # 3 of 3 negative, hour after hour, where 1 in 5 is usual
+        run.step(i, 3, 3, 0.2, 0.12, 0.0, horizon=2000.0, cap=10.125)
+    assert run.steep > run.total > 0 and run.alarm() and run.over_start == 0
+    calm = ShareCusum()
+    for i in range(3):
+        calm.step(i, 1, 3, 0.2, 0.12, 0.0, horizon=2000.0, cap=10.125)
+    assert not calm.alarm()
+
+
+def test_a_crisis_of_half_a_day_does_not_become_the_usual_share(make_series: Maker) -> None:
+    first, second = 18 * 96 + 32, 20 * 96 + 40
+
+    def crises(shares: np.ndarray) -> None:
+        shares[first:first + 14 * 4] = 0.6  # 14 hours
+        shares[second:second + 8 * 4] = 0.55
+
+    found = detect(make_series(3000, 28, step=900, share=0.25, negative_share=crises, seed=3))
+    opened = [incident.opened for incident in found.incidents["negative_spike"]]
+    assert len(opened) == 2 and first <= opened[0] < first + 8 and second <= opened[1] < second + 8, opened
