@@ -13,6 +13,8 @@ A line alarms when its sum reaches ``h``, set from the average run length it sho
 false alarm (``arl_threshold``): a sum of log-likelihood ratios crosses ``h`` by chance about once
 every ``e^h / KL(p0 || p1)`` observations (Siegmund), so a brand with few mentions a day, which
 offers few chances, may alarm on less evidence than a busy one for the same false alarms a year.
+The gentle line's ``h`` is capped (at ``z² / 2``, as unlikely as a window scoring ``z``); the steep
+line's is not, so at a busy brand it needs a lot: its windows see a steep rise anyway.
 """
 
 from __future__ import annotations
@@ -60,8 +62,8 @@ class ShareCusum:
 
     def step(self, i: int, hits: int, mentions: int, usual: float, gain: float, rho: float,
              horizon: float = math.inf, cap: float = math.inf) -> None:
-        """Add bucket ``i``: ``hits`` negative of ``mentions``, against the ``usual`` share; ``horizon`` and
-        ``cap`` set the thresholds (``arl_threshold``)."""
+        """Add bucket ``i``: ``hits`` negative of ``mentions``, against the ``usual`` share; ``horizon`` (shared
+        by the two lines) sets their thresholds (``arl_threshold``), ``cap`` bounds the gentle one's."""
         if mentions <= 0 or not 0.0 < usual < 1.0:
             return
         design = 1.0 + (mentions - 1) * rho
@@ -73,7 +75,7 @@ class ShareCusum:
         self.total = max(0.0, self.total + _llr(hits, mentions, usual, gentle) / design)
         self.steep = max(0.0, self.steep + _llr(hits, mentions, usual, steep) / design)
         lines = ((self.total - arl_threshold(usual, gentle, horizon / 2.0, cap), self.start),  # two lines share the alarms
-                 (self.steep - arl_threshold(usual, steep, horizon / 2.0, cap), self.steep_start))
+                 (self.steep - arl_threshold(usual, steep, horizon / 2.0, math.inf), self.steep_start))
         self.over, self.over_start = max(lines)
 
     def reset(self, i: int) -> None:
