@@ -130,7 +130,7 @@ def _by_run(b: Baseline, i: int, s: Sensitivity, t: Tuning, start: int, spike: L
             continue
         expected = h.window(h.p_expected, first, end) * usual
         k = max(j for j, scale in enumerate(b.scales) if scale <= end - first or j == 0)
-        if slot == 0 and b.spread_negative[k].above(hits, expected, 1.0 / (mentions + 1.0) / max(usual, 1e-3)) < t.run_count_z:
+        if slot == 0 and b.spread_negative[k].above(hits, expected, 1.0 / (mentions + 1.0) / max(usual, 1e-3)) < t.share_z:
             continue
         out[slot] = Signal(score, hits, expected if slot == 0 else total * usual, end - first, True, False, total, usual)
     return out[0], out[1]
