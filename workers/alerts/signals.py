@@ -126,7 +126,7 @@ def _by_run(b: Baseline, i: int, s: Sensitivity, t: Tuning, start: int, spike: L
     for slot, limits in enumerate((spike, share)):
         first = max(start, end - limits.reach)
         total, hits = h.window(h.p_count, first, end), h.window(h.p_negative, first, end)
-        if limits.hold_scale or total < t.share_min_mentions or not _gain_ok(s, hits, total, usual):
+        if limits.hold_scale or total <= 0 or not _gain_ok(s, hits, total, usual):
             continue
         expected = h.window(h.p_expected, first, end) * usual
         k = max(j for j, scale in enumerate(b.scales) if scale <= end - first or j == 0)

@@ -116,3 +116,15 @@ def test_a_crisis_of_half_a_day_does_not_become_the_usual_share(make_series: Mak
     found = detect(make_series(3000, 28, step=900, share=0.25, negative_share=crises, seed=3))
     opened = [incident.opened for incident in found.incidents["negative_spike"]]
     assert len(opened) == 2 and first <= opened[0] < first + 8 and second <= opened[1] < second + 8, opened
+
+
+def test_a_run_of_six_negative_mentions_of_six_in_a_quiet_brand_opens(make_series: Maker) -> None:
+    at = 21 * 24 + 9
+
+    def wave(shares: np.ndarray) -> None:
+        shares[at:at + 8] = 0.95  # a working day of nothing but complaints, where 1 in 16 is usual
+
+    series = make_series(14, 28, share=0.06, negative_share=wave, seed=3)
+    assert series.negative is not None and series.negative[at:at + 8].sum() == series.counts[at:at + 8].sum() == 6
+    [incident] = detect(series).incidents["negative_spike"]
+    assert at <= incident.opened < at + 8 and incident.total < 8  # fewer mentions than a window's share needs
