@@ -122,9 +122,9 @@ def test_a_run_of_six_negative_mentions_of_six_in_a_quiet_brand_opens(make_serie
     at = 21 * 24 + 9
 
     def wave(shares: np.ndarray) -> None:
-        shares[at:at + 8] = 0.95  # a working day of nothing but complaints, where 1 in 16 is usual
+        shares[at:at + 8] = 0.95  # a working day of nothing but complaints, where 1 in 20 is usual
 
-    series = make_series(14, 28, share=0.06, negative_share=wave, seed=3)
+    series = make_series(14, 28, share=0.05, negative_share=wave, seed=3)
     assert series.negative is not None and series.negative[at:at + 8].sum() == series.counts[at:at + 8].sum() == 6
     [incident] = detect(series).incidents["negative_spike"]
     assert at <= incident.opened < at + 8 and incident.total < 8  # fewer mentions than a window's share needs
