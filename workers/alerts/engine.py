@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from statistics import NormalDist
 
 import numpy as np
 
@@ -47,6 +48,10 @@ class Update:
     incident: Incident
 
 
+def _tail(z: float) -> float:
+    return max(NormalDist().cdf(-z), 1e-300)
+
+
 class Tracker:
     """The baseline and one incident life cycle per trigger, fed bucket by bucket."""
 
@@ -58,9 +63,11 @@ class Tracker:
         self.episodes = {name: Episode(name, resolve_after, cooldown) for name in DETECTED}
         self.warmup = b.buckets(24 * tuning.warmup_days)
         self.shift = b.buckets(tuning.shift_hours)
+        self.share_shift = b.buckets(tuning.share_shift_hours)
         self.hold = b.buckets(tuning.hold_hours)
         self.quiet_from = 0
         self.cusum = ShareCusum()
+        self.arl_days = tuning.cusum_days * _tail(PRESETS["medium"].z) / _tail(sensitivity.z)
         self.lulls = Lulls(b.buckets(24 * tuning.lull_days))
         self.fresh_from = 0  # expectations before this bucket predate a change of level
         self.incidents: dict[str, list[Incident]] = {name: [] for name in DETECTED}
@@ -86,10 +93,10 @@ class Tracker:
         quiet_from, cusum, lulls = self.quiet_from, replace(self.cusum), self.lulls.snapshot()
         points = []
         try:
-            for count, negative in pending:
+            for k, (count, negative) in enumerate(pending):
                 i, expected = self._take(count, negative)
-                if i >= self.warmup:
-                    self._detect(i)
+                if i >= self.warmup:  # the last is still filling: too early to call it silent
+                    self._detect(i, filling=k == len(pending) - 1)
                 self._settle(i, count, expected, looking=True)
                 points.append(self.band(i))
             current = {name: replace(e.current) if e.current is not None else None
@@ -129,7 +136,12 @@ class Tracker:
             return
         b = self.baseline
         usual, mentions = b.share(i)
-        self.cusum.step(i, negative, count, usual, self.sensitivity.share_gain, b.rho[0] + 1.0 / (mentions + 1.0))
+        rho = b.rho[0] + 1.0 / (mentions + 1.0)
+        level, _ = b.level(i)  # mentions a bucket; those of one bucket count as 1 + (n - 1) rho of them
+        per_day = level / (1.0 + max(level - 1.0, 0.0) * rho) * b.buckets(24)
+        z = self.sensitivity.z
+        self.cusum.step(i, negative, count, usual, self.sensitivity.share_gain, rho, self.arl_days * per_day,
+                        z * z / 2.0)
 
     def _limits(self, i: int, name: str) -> Limits:
         episode = self.episodes[name]
@@ -139,10 +151,11 @@ class Tracker:
             hold = max(current.scale, min(self.hold, i + 1 - current.opened))
         return Limits(i + 1 - max(episode.clear_from, self.fresh_from), hold)
 
-    def _signals(self, i: int) -> dict[str, Signal | None]:
+    def _signals(self, i: int, filling: bool = False) -> dict[str, Signal | None]:
         b, s, t = self.baseline, self.sensitivity, self.tuning
-        out = {"volume_spike": signals.volume(b, i, s, t, self._limits(i, "volume_spike")),
-               "silence": signals.silence(b, i, s, t, self.quiet_from, self._lull(i))}
+        out = {"volume_spike": signals.volume(b, i, s, t, self._limits(i, "volume_spike"))}
+        if not filling:
+            out["silence"] = signals.silence(b, i, s, t, self.quiet_from, self._lull(i))
         if self.negative:
             out["negative_spike"], out["negative_share"] = signals.negative(
                 b, i, s, t, self._limits(i, "negative_spike"), self._limits(i, "negative_share"), self.cusum)
@@ -152,9 +165,9 @@ class Tracker:
         """Expected mentions in the longest ordinary lull of the last weeks (infinite before they are known)."""
         return self.lulls.longest(i) if self.lulls.known(i) else math.inf
 
-    def _detect(self, i: int) -> list[Update]:
+    def _detect(self, i: int, filling: bool = False) -> list[Update]:
         updates = []
-        for name, signal in self._signals(i).items():
+        for name, signal in self._signals(i, filling).items():
             episode = self.episodes[name]
             change = episode.step(i, signal)
             if change is None or episode.current is None:
@@ -204,9 +217,10 @@ class Tracker:
             updates.append(self._resolve(volume, i))
         elif not volume.active and not ep["silence"].active and i % max(1, self.shift // 8) == 0:
             self._quiet_change(i)
+        start = i + 1 - self.share_shift
         for name in NEGATIVE:
             episode = ep[name]
-            if episode.active and episode.current and i + 1 - episode.current.opened >= self.shift \
+            if episode.active and episode.current and i + 1 - episode.current.opened >= self.share_shift \
                     and self._holds_up(start, i + 1, negative=True):
                 b.share_from = start
                 b.history.relabel(start, share=True)

@@ -109,8 +109,8 @@ def negative(b: Baseline, i: int, s: Sensitivity, t: Tuning, spike: Limits, shar
             candidate = _spike(s, t, spike, z, z_share, hits, expected, total, usual, scale)
             if candidate is not None and candidate.beats(best_spike):
                 best_spike = candidate
-    if run is not None and run.score() >= s.z:
-        by_run = _by_run(b, i, s, t, run.start, spike, share, run.score())
+    if run is not None and run.alarm():
+        by_run = _by_run(b, i, s, t, run.over_start, spike, share, run.score())
         best_spike = by_run[0] if by_run[0] is not None and by_run[0].beats(best_spike) else best_spike
         best_share = by_run[1] if by_run[1] is not None and by_run[1].beats(best_share) else best_share
     return best_spike, best_share
@@ -126,7 +126,7 @@ def _by_run(b: Baseline, i: int, s: Sensitivity, t: Tuning, start: int, spike: L
     for slot, limits in enumerate((spike, share)):
         first = max(start, end - limits.reach)
         total, hits = h.window(h.p_count, first, end), h.window(h.p_negative, first, end)
-        if limits.hold_scale or total < t.share_min_mentions or not _gain_ok(s, hits, total, usual):
+        if limits.hold_scale or total <= 0 or not _gain_ok(s, hits, total, usual):
             continue
         expected = h.window(h.p_expected, first, end) * usual
         k = max(j for j, scale in enumerate(b.scales) if scale <= end - first or j == 0)
@@ -174,7 +174,7 @@ def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int, lul
     k = max(j for j, scale in enumerate(b.scales) if scale <= length or j == 0)
     _, mentions = b.level(i)
     z = b.spread[k].below(observed, expected, 1.0 / (mentions + 1.0))
-    long_enough = length * b.step >= 60 * t.silence_min_minutes
+    long_enough = length * b.step >= 60 * t.silence_min_minutes or -z >= s.z + t.silence_quick
     strong = -z >= s.z - t.silence_relief and expected >= t.silence_min_expected
     past_lulls = expected >= max(t.lull_factor * lull, t.lull_min_expected) and -z >= s.z - t.silence_relief - t.lull_relief
     opens = long_enough and (strong or past_lulls)

@@ -66,10 +66,13 @@ class Tuning:
     cooldown_hours: float = 2.0  # a new detection this soon after resolving reopens the same incident
     shift_hours: float = 12.0 # a rise that holds this long becomes the new level (once, then re-baselined)
     shift_keep: float = 0.6  # ... provided its second half keeps this share of its first half's excess
+    share_shift_hours: float = 24.0  # a negative share that holds this long becomes the usual one (a crisis of
+    # a working day is not a new normal: adopting it would hide the next one)
     quiet_fraction: float = 0.05  # a bucket at or below this fraction of its expected count is quiet
     silence_min_expected: float = 6.0  # silence needs at least this many expected mentions gone missing ...
     silence_relief: float = 0.5  # ... and a score this much lower than a spike's (a miss costs more) ...
-    silence_min_minutes: float = 10.0  # ... and this long (one empty 5-minute bucket is a hiccup)
+    silence_min_minutes: float = 10.0  # ... and this long (one empty 5-minute bucket is a hiccup) ...
+    silence_quick: float = 0.0  # ... unless it scores this much past the spike threshold (a busy brand's empty bucket)
     lull_days: float = 14.0  # a silence expecting this many times the longest quiet run of these last days ...
     lull_factor: float = 2.0
     lull_min_expected: float = 6.0  # ... and at least this many mentions ...
@@ -77,6 +80,7 @@ class Tuning:
     share_min_mentions: float = 8.0   # a share is judged over windows with at least this many mentions
     share_z: float = 3.0  # a negative spike raised by its share must raise the negative count this far too ...
     count_share_relief: float = 0.5  # ... and one raised by its count, the share to the threshold less this
+    cusum_days: float = 200000.0  # the share's CUSUM alarms by chance about once in this many days at medium
 
 
 DEFAULT_TUNING = Tuning()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-from workers.alerts.cusum import ShareCusum, risen_share
+import numpy as np
+import pytest
+
+from workers.alerts.cusum import ShareCusum, arl_threshold, kl, risen_share, steep_share
 from workers.alerts.engine import Tracker, detect
 from workers.alerts.tuning import sensitivity
 
@@ -48,9 +51,10 @@ def test_a_gentle_negative_rise_in_a_quiet_stream_opens_before_it_ends(make_seri
     assert len(opened) == 1 and at <= opened[0] < at + 12
 
 
-def test_a_quiet_stream_with_a_steady_share_opens_no_negative_incident(make_series: Maker) -> None:
-    for seed in range(4):
-        found = detect(make_series(30, 56, step=900, share=0.3, seed=seed, dispersion=0.2))
+@pytest.mark.parametrize("per_day", [4, 12, 30])
+def test_a_quiet_stream_with_a_steady_share_opens_no_negative_incident(make_series: Maker, per_day: int) -> None:
+    for seed in range(4):  # the quieter the brand, the lower its CUSUM's threshold: still no alarm on noise
+        found = detect(make_series(per_day, 56, step=900, share=0.3, seed=seed, dispersion=0.2))
         assert found.incidents["negative_spike"] == [] and found.incidents["negative_share"] == [], seed
 
 
@@ -82,3 +86,45 @@ def test_the_cusum_is_causal_a_series_cut_short_opens_the_same(make_series: Make
         part = detect(series.cut(cut))
         for name in ("negative_spike", "negative_share"):
             assert part.opened(name) == [t for t in full.opened(name) if t < series.time(cut)], (cut, name)
+
+
+def test_a_brand_with_fewer_chances_to_alarm_needs_less_evidence_up_to_the_cap() -> None:
+    quiet, busy = arl_threshold(0.2, 0.4, 10 * 20000, 10.125), arl_threshold(0.2, 0.4, 500 * 20000, 10.125)
+    assert 0 < quiet < busy == 10.125
+    assert abs(quiet - math.log1p(10 * 20000 * kl(0.2, 0.4))) < 1e-12
+    assert steep_share(0.2, 0.12) == (0.4 + 0.95) / 2
+
+
+def test_the_steep_line_sees_a_steep_rise_first_and_alarms_at_its_threshold() -> None:
+    run = ShareCusum()
+    for i in range(3):  # 3 of 3 negative, hour after hour, where 1 in 5 is usual
+        run.step(i, 3, 3, 0.2, 0.12, 0.0, horizon=2000.0, cap=10.125)
+    assert run.steep > run.total > 0 and run.alarm() and run.over_start == 0
+    calm = ShareCusum()
+    for i in range(3):
+        calm.step(i, 1, 3, 0.2, 0.12, 0.0, horizon=2000.0, cap=10.125)
+    assert not calm.alarm()
+
+
+def test_a_crisis_of_half_a_day_does_not_become_the_usual_share(make_series: Maker) -> None:
+    first, second = 18 * 96 + 32, 20 * 96 + 40
+
+    def crises(shares: np.ndarray) -> None:
+        shares[first:first + 14 * 4] = 0.6  # 14 hours
+        shares[second:second + 8 * 4] = 0.55
+
+    found = detect(make_series(3000, 28, step=900, share=0.25, negative_share=crises, seed=3))
+    opened = [incident.opened for incident in found.incidents["negative_spike"]]
+    assert len(opened) == 2 and first <= opened[0] < first + 8 and second <= opened[1] < second + 8, opened
+
+
+def test_a_run_of_six_negative_mentions_of_six_in_a_quiet_brand_opens(make_series: Maker) -> None:
+    at = 21 * 24 + 9
+
+    def wave(shares: np.ndarray) -> None:
+        shares[at:at + 8] = 0.95  # a working day of nothing but complaints, where 1 in 20 is usual
+
+    series = make_series(14, 28, share=0.05, negative_share=wave, seed=3)
+    assert series.negative is not None and series.negative[at:at + 8].sum() == series.counts[at:at + 8].sum() == 6
+    [incident] = detect(series).incidents["negative_spike"]
+    assert at <= incident.opened < at + 8 and incident.total < 8  # fewer mentions than a window's share needs
