@@ -37,7 +37,7 @@ def sync(live: LiveRule, incidents: Incidents, now: datetime, describe: Describe
     current = live.peek.current.get(live.rule.trigger) if live.peek is not None else None
     record = _open_record(live, incidents)
     if current is None or not current.active:
-        if record is None:
+        if record is None or _raised_while_filling(live, record):
             return None
         resolve(record, now, current.resolution if current is not None and current.resolution else "back_in_band")
         _save(live, incidents, record, now, _teller(notify, live.rule, "resolved"))
@@ -63,6 +63,13 @@ def sync(live: LiveRule, incidents: Incidents, now: datetime, describe: Describe
     if change is not None or live.index_at(now) != live.saved_bucket:  # else: written again as its bucket ends
         _save(live, incidents, record, now, _teller(notify, live.rule, change))
     return change
+
+
+def _raised_while_filling(live: LiveRule, record: Incident) -> bool:
+    """Whether ``record`` was raised on a bucket that is not complete yet. Such a bucket is looked at again as
+    it fills; one that stops looking like a spike (more mentions thin its negative share) must not resolve
+    the incident a minute after it was told: it is judged again, and resolved if need be, once complete."""
+    return record.opened_at >= live.committed_until
 
 
 def _open_record(live: LiveRule, incidents: Incidents) -> Incident | None:

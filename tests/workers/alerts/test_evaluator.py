@@ -259,3 +259,28 @@ def test_two_evaluators_never_open_the_same_incident_twice(tmp_path: Path, redis
             store.close()
         reader.close()
         writer.close()
+
+
+def test_a_bucket_that_stops_looking_like_a_spike_as_it_fills_does_not_resolve_at_once(
+        index: EmbeddedIndex, state: StateStore) -> None:
+    """A quiet brand's hour: 16 angry posts raise a negative spike; 10 calm ones a minute later thin the share
+    below the threshold. The incident told a minute ago stays open while its hour fills; it is judged again,
+    and resolved, only once the hour is complete."""
+    seeded(index, per_day=3.4)
+    clock = Clock()
+    rule = {"id": "acme-negative", "brand": "acme", "trigger": "negative_spike", "interval": "1h", "min_count": 5}
+    evaluator = Evaluator(index, state, config_with(rule), clock=clock)
+    evaluator.tick()
+    angry = burst(NOW - timedelta(minutes=6), 16) + burst(NOW - timedelta(minutes=6), 4, prefix="c", negative=False)
+    index.upsert(angry)
+    assert [(o.rule, o.change) for o in evaluator.after_batch(angry)] == [("acme-negative", "opened")]
+    clock.now += timedelta(minutes=1)
+    calm = burst(NOW - timedelta(minutes=1), 10, prefix="d", negative=False, words="plan news")
+    index.upsert(calm)
+    evaluator.after_batch(calm)
+    [incident] = Incidents(state).all()
+    assert incident.state == "open" and incident.resolved_at is None
+    clock.now += timedelta(hours=3)  # the hour and its grace period are over: judged whole
+    evaluator.tick()
+    [incident] = Incidents(state).all()
+    assert incident.state == "resolved"
