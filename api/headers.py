@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,7 +23,7 @@ _SECURITY = [(name.lower().encode(), value.encode()) for name, value in SECURITY
 Headers = list[tuple[bytes, bytes]]
 
 
-class HeaderMiddleware:
+class HeaderMiddleware(ABC):
     """Pure ASGI middleware that rewrites the headers of every answer (bodies, streamed or not, pass untouched).
 
     Not ``BaseHTTPMiddleware``: that one runs each request in an extra task with a streamed copy of the
@@ -44,9 +45,9 @@ class HeaderMiddleware:
 
         await self.app(scope, receive, with_headers)
 
+    @abstractmethod
     def rewriter(self, scope: Scope) -> Callable[[Headers, int], Headers]:
         """For one request: (its answer's headers, status) -> the headers to send."""
-        raise NotImplementedError
 
 
 class SecurityHeaders(HeaderMiddleware):
