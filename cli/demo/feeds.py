@@ -131,11 +131,14 @@ def _atom(spec: FeedSpec, items: list[Item], self_url: str, now: datetime) -> ET
     return feed
 
 
+_OLDEST_LIVE = max((item.hours_ago for item in LIVE), default=0.0)
+
+
 def live_hours_ago(hours_ago: float, live_at: datetime) -> float:
     """A live post's age when it is released at ``live_at``: its own, scaled down so that it is never older
     than the start of ``live_at``'s hour, where the whole episode then falls in the hourly bucket the alert
     rules judge as current."""
-    oldest = max((item.hours_ago for item in LIVE), default=0.0)
+    oldest = _OLDEST_LIVE
     into_hour = (live_at - live_at.replace(minute=0, second=0, microsecond=0)).total_seconds() / 3600
     return hours_ago * min(1.0, 0.9 * into_hour / oldest) if oldest > 0 else hours_ago
 
