@@ -90,7 +90,6 @@ class RoleContext:
     resources: dict[str, Any] = field(default_factory=dict)  # opened by the factories, closed at the end
     supervisor: Supervisor | None = None
     group: str | None = None
-    api_replicas: int = 0  # child processes serving the API beside this one
 
     @property
     def entries(self) -> tuple[str | Group, ...]:
@@ -170,7 +169,6 @@ def _api(ctx: RoleContext) -> Service | None:
     replicas = [] if replica or ctx.runs("scheduler") else [
         _group(ctx, API_REPLICA, name=f"api-{n}", pass_fds=(sock.fileno(),), env={API_FD_ENV: str(sock.fileno())})
         for n in range(2, process_count(ctx.settings) + 1)]
-    ctx.api_replicas = len(replicas)
     return ApiService(server, f"http://{host}:{port}", sock, replicas)
 
 
@@ -265,7 +263,8 @@ def run_role(ctx: RoleContext, *, health_fd: int | None = None) -> int:
         services = build_services(ctx)
         label = f"{ctx.role}/{ctx.group}" if ctx.group else ctx.role
         state = None if health_fd is not None else ctx.state
-        every = REPLICA_HEARTBEAT_S if ctx.api_replicas else 15.0  # replicas answer /health from it
+        replicas = any(isinstance(s, ApiService) and s.replicas for s in services)
+        every = REPLICA_HEARTBEAT_S if replicas else 15.0  # replicas answer /health from it
         ctx.supervisor = Supervisor(label, services, state=state, health_fd=health_fd, heartbeat_every=every)
         names = ", ".join(h.name for s in services for h in s.healths())
         say(f"{label}: running {names}; Ctrl-C or SIGTERM stops")
