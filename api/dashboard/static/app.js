@@ -6,6 +6,17 @@
   var SENTIMENT_COLORS = { negative: "#c62828", neutral: "#8d8d8d", positive: "#2e7d32", unscored: "#b8c4d6" };
   var PALETTE = ["#1d4ed8", "#c2410c", "#047857", "#7c3aed", "#be185d", "#6b7280"];
   var TZ_COOKIE = "earful_tz";
+  // Time ticks as day month and a 24-hour clock (uPlot's default is the US "3/5" and "12pm").
+  // Columns: tick step (s), its label, then the label when the year, month, day, hour, minute,
+  // second changes since the previous tick, and 1 = show that label only where it changes.
+  var TIME_TICKS = [
+    [3600 * 24 * 365, "{YYYY}", null, null, null, null, null, null, 1],
+    [3600 * 24 * 28, "{MMM}", "\n{YYYY}", null, null, null, null, null, 1],
+    [3600 * 24, "{D} {MMM}", "\n{YYYY}", null, null, null, null, null, 1],
+    [3600, "{HH}:{mm}", "\n{D} {MMM} {YYYY}", null, "\n{D} {MMM}", null, null, null, 1],
+    [60, "{HH}:{mm}", "\n{D} {MMM} {YYYY}", null, "\n{D} {MMM}", null, null, null, 1],
+    [1, "{HH}:{mm}:{ss}", "\n{D} {MMM} {YYYY}", null, "\n{D} {MMM}", null, null, null, 1]
+  ];
 
   function browserZone() {
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
@@ -65,7 +76,7 @@
       scales: { x: opts.bars ? { time: true, range: padded(data.x) } : { time: true }, y: { range: function (u, min, max) { return opts.yRange || [0, Math.max(1, Math.ceil(max * 1.08))]; } } },
       series: series,
       bands: opts.bands,
-      axes: [{ stroke: "#374151", grid: { stroke: "#eef0f3" } },
+      axes: [{ stroke: "#374151", grid: { stroke: "#eef0f3" }, values: TIME_TICKS },
              { stroke: "#374151", grid: { stroke: "#eef0f3" }, size: 52, values: opts.axisValues }],
       hooks: { setCursor: [function (u) { if (readout) { readout.textContent = opts.describe(u.cursor.idx); } }],
                drawAxes: opts.drawBehind ? [opts.drawBehind] : [] }
