@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from tests.http_servers import serving
 
 WORDS = ("signal", "coverage", "billing", "support", "roaming", "refund", "outage", "contract", "upgrade", "plan")
 
@@ -52,22 +54,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-
-@contextmanager
-def serving(handler: type[BaseHTTPRequestHandler], path: str, **attributes: Any) -> Iterator[Any]:
-    """A threaded HTTP server on 127.0.0.1 with ``attributes`` set on it and its ``url`` (at ``path``)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    for name, value in attributes.items():
-        setattr(server, name, value)
-    server.url = f"http://127.0.0.1:{server.server_address[1]}{path}"  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextmanager

@@ -23,6 +23,8 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 
+from tests.http_servers import running
+
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 FEEDS = DATA / "feeds"
 FEEDS_REAL = DATA / "feeds-real"
@@ -227,14 +229,8 @@ def cassettes(shared_data: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def feed_server() -> Iterator[FeedServer]:
-    server = _Server()
-    thread = threading.Thread(target=server.serve_forever, name="feed-server", daemon=True)
-    thread.start()
-    try:
+    with running(_Server(), "feed-server") as server:
         yield FeedServer(server)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(autouse=True)

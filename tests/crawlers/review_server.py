@@ -16,6 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests.http_servers import running
+
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 REVIEW_PAGES = (DATA / "review-pages").resolve()  # resolved: ../shared may be a symlink
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /private/\n"
@@ -119,14 +121,8 @@ class PageServer:
 
 @pytest.fixture(scope="module")
 def page_server() -> Iterator[PageServer]:
-    server = _Server()
-    thread = threading.Thread(target=server.serve_forever, name="page-server", daemon=True)
-    thread.start()
-    try:
+    with running(_Server(), "page-server") as server:
         yield PageServer(server)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def crawl_settings(data_dir: Path, **extra: Any) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import threading
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +15,7 @@ from crawlers.http import fetch
 from crawlers.http.proxy import parse_proxy, proxy_for
 from earful.errors import SourceError
 from earful.settings import Settings
+from tests.http_servers import running
 
 SMALL = "feeds-real/feed-rs/rss_2.0_ilgiornale.xml"
 REMOTE = "feeds.example.test"  # a name that only the proxy knows how to reach
@@ -65,13 +65,8 @@ def _no_bypass_list(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def proxy(feed_server) -> Iterator[_ForwardProxy]:
     origin = feed_server.url("")
-    server = _ForwardProxy(origin[:-1] if origin.endswith("/") else origin)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with running(_ForwardProxy(origin[:-1] if origin.endswith("/") else origin)) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _remote(feed_server) -> str:

@@ -7,7 +7,6 @@ server on 127.0.0.1 that answers as Elasticsearch documents it, and the request 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -25,6 +24,7 @@ from search.elasticsearch.significant import (
     significant_text_request,
     unsupported,
 )
+from tests.http_servers import running
 
 DOCUMENTED = {"took": 9, "timed_out": False, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
               "hits": {"total": {"value": 12857, "relation": "eq"}, "max_score": None, "hits": []},
@@ -77,13 +77,9 @@ class _Replay(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def replay() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Replay)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     _Replay.bodies.clear()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), _Replay)) as server:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def test_the_backend_sends_the_documented_request_and_reads_the_response(replay: str) -> None:
