@@ -17,7 +17,7 @@ from workers.sentiment import SentimentRouter
 from workers.sentiment.e5 import E5Scorer, shared_engine
 from workers.sentiment.head import own_head_path
 from workers.sentiment.scorers import TargetRequest
-from workers.sentiment.targeted import MENTION_TOKENS, WHOLE_TOKENS
+from workers.sentiment.targeted import MENTION_TOKENS, TARGET_TOKENS, WHOLE_TOKENS
 from workers.sentiment.targets import from_rule, from_text
 
 TRAIN_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "sentiment-train"
@@ -113,6 +113,21 @@ def test_a_megabyte_costs_no_more_than_a_kilobyte() -> None:
     counting.read.clear()
     scorer.score_many([megabyte])  # whole-text scoring reads the lead
     assert counting.tokens_read() <= WHOLE_TOKENS
+
+
+def test_one_brand_reads_its_own_budget_and_several_share_the_mention_budget() -> None:
+    counting = CountingEngine()
+    scorer = E5Scorer(engine=counting)
+    dense = (ACME_PARAGRAPH + GLOBEX_PARAGRAPH) * 3
+    costs = {}
+    for names in (["Acme"], ["Acme", "Globex"]):
+        counting.read.clear()
+        [scores] = scorer.score_targets([TargetRequest(dense, [from_text(n) for n in names], article=True)])
+        assert all(score.targeted for score in scores)
+        costs[len(names)] = counting.tokens_read()
+    assert TARGET_TOKENS < MENTION_TOKENS
+    assert 0 < costs[1] <= TARGET_TOKENS  # one brand: no more than its own budget
+    assert TARGET_TOKENS < costs[2] <= MENTION_TOKENS  # two brands: more than one may read, within the mention's
 
 
 def test_a_text_given_several_times_is_read_once_with_the_same_embedding() -> None:

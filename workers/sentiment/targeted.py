@@ -8,8 +8,8 @@ For each target of a text, :func:`plan` decides between
 * **whole**: the text's lead within the whole-text budget, read by the text's own heads, as short
   posts, reviews and comments always were; also when the target does not occur in the text.
 
-Every mention costs at most MENTION_TOKENS tokens of the model's reading, however long the text
-and however many targets it has (up to MAX_TARGETS; the rest share the whole-text score).
+Every mention costs at most MENTION_TOKENS tokens of the model's reading (TARGET_TOKENS toward any
+one target), however long the text and however many targets it has (up to MAX_TARGETS; the rest share the whole-text score).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class Reader(Protocol):
 
 PASSAGE_TOKENS = 64  # the most one passage may be: a sentence, or the words around the target in it
 MENTION_TOKENS = 96  # the most one mention's targeted passages (and their windows) may be, all targets together
+TARGET_TOKENS = 64  # the most one target's may be (a mention with one brand reads no more)
 WHOLE_TOKENS = 128  # the most of a text read whole (tweets, reviews, comments fit: 99 % of them)
 MAX_TARGETS = 6  # targets read for their own passages; beyond, a target gets the whole-text score
 WINDOW_WORDS = 5  # the target's window: this many words on either side of it
@@ -74,7 +75,7 @@ def plan(text: str, targets: Sequence[Target], count: TokenCount, *, article: bo
     read_whole = not article and lead().text == text.strip()  # a short post, review or comment
     found = [(target, target.find(text)) for target in targets]
     reading = [t.key for t, spans in found if spans and not read_whole][:MAX_TARGETS]
-    share = MENTION_TOKENS // max(1, len(reading))
+    share = min(TARGET_TOKENS, MENTION_TOKENS // max(1, len(reading)))
     plans = []
     for target, spans in found:
         if target.key not in reading:
