@@ -156,7 +156,9 @@ def _spike(s: Sensitivity, t: Tuning, limits: Limits, z: float, z_share: float, 
         return Signal(z, hits, expected, scale, False, True, total, usual) if holds else None
     by_share = z_share >= s.z and z >= t.share_z  # the share leaps and the count rises
     by_count = z >= s.z and hits >= s.ratio * expected and z_share >= s.z - t.count_share_relief
-    if (by_count or by_share) and _gain_ok(s, hits, total, usual):
+    # a quiet brand's hour of complaints: too few mentions for the share to reach the threshold, a count far past it
+    by_leap = expected < 1.0 and z >= 2 * s.z and hits >= t.leap * s.ratio * expected and z_share >= t.share_z
+    if (by_count or by_share or by_leap) and _gain_ok(s, hits, total, usual):
         return Signal(max(z, z_share) if by_share else z, hits, expected, scale, True, False, total, usual)
     return None
 

@@ -80,7 +80,9 @@ class Tuning:
     share_min_mentions: float = 8.0   # a share is judged over windows with at least this many mentions
     share_z: float = 3.0  # a negative spike raised by its share must raise the negative count this far too ...
     count_share_relief: float = 0.5  # ... and one raised by its count, the share to the threshold less this
-    cusum_days: float = 200000.0  # the share's CUSUM alarms by chance about once in this many days at medium
+    leap: float = 5.0  # ... or, in a window expecting under one negative mention, one at twice the score and
+    # this many times the preset's ratio, the share to share_z (a quiet brand's hour of complaints)
+    cusum_days: float = 20000.0  # the share's CUSUM alarms by chance about once in this many days at medium
 
 
 DEFAULT_TUNING = Tuning()
