@@ -64,8 +64,6 @@ def volume(b: Baseline, i: int, s: Sensitivity, t: Tuning, limits: Limits) -> Si
         if scale > limits.longest or scale > end:
             break
         expected = p_expected[end] - p_expected[end - scale]
-        if k and p_expected[end] - p_expected[end - scale // 2] >= t.max_expected:
-            break
         observed = p_count[end] - p_count[end - scale]
         if expected < t.min_expected or observed < ratio * expected or observed < floor:
             continue
@@ -89,8 +87,6 @@ def negative(b: Baseline, i: int, s: Sensitivity, t: Tuning, spike: Limits, shar
     best_share: Signal | None = None
     for k, scale in enumerate(b.scales):
         if scale > end or (scale > spike.longest and scale > share.longest):
-            break
-        if k and p_count[end] - p_count[end - scale // 2] >= 10 * t.max_expected:
             break
         total = p_count[end] - p_count[end - scale]
         hits = p_negative[end] - p_negative[end - scale]

@@ -57,8 +57,7 @@ class Tuning:
     min_dispersion: float = 0.03  # counts always wander with the news: at least ~17 % beyond Poisson noise
     refit_hours: float = 24.0  # rhythm and dispersion are re-learnt this often (6 h in the first week)
     max_scale_hours: float = 24.0  # longest window a spike is summed over
-    min_expected: float = 0.6  # a window is scored only when it expects at least this many mentions ...
-    max_expected: float = 150.0 # ... and windows stop growing once one expects this many
+    min_expected: float = 0.6  # a window is scored only when it expects at least this many mentions
     clip_z: float = 4.0  # counts above this score enter the baseline clipped
     keep_z: float = 2.5  # an open incident stays open while its score is at least this ...
     hold_hours: float = 2.0  # ... over its own window or one of up to this long ...
