@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from earful.errors import BadRequest
@@ -161,7 +161,17 @@ def trend(index: IndexBackend, query: Node | None, filters: SearchFilters, *, in
     return buckets
 
 
-Counts = tuple[list[int], list[int]]  # mentions and negative mentions per bucket
+class Counts(NamedTuple):
+    """Per bucket: every mention, the negative ones, and those whose sentiment is not known yet (``unscored``:
+    waiting for the accurate scorer, or in a language without one)."""
+
+    mentions: list[int]
+    negative: list[int]
+    unscored: list[int]
+
+    def scored(self) -> list[int]:
+        """Mentions per bucket whose sentiment is known: what a negative share is a share of."""
+        return [total - unknown for total, unknown in zip(self.mentions, self.unscored)]
 
 
 def _label_timeline(step: int, brand: str | None) -> dict[str, Any]:
@@ -171,7 +181,7 @@ def _label_timeline(step: int, brand: str | None) -> dict[str, Any]:
 
 
 def _dense(result: dict[str, Any], step: int, since: datetime, size: int) -> Counts:
-    counts, negative = [0] * size, [0] * size
+    counts, negative, unscored = [0] * size, [0] * size, [0] * size
     start_ms = since.timestamp() * 1000
     for label in result["labels"]["buckets"]:
         for raw in label["timeline"]["buckets"]:
@@ -180,7 +190,9 @@ def _dense(result: dict[str, Any], step: int, since: datetime, size: int) -> Cou
                 counts[i] += raw["doc_count"]
                 if label["key"] == "negative":
                     negative[i] += raw["doc_count"]
-    return counts, negative
+                elif label["key"] == "unscored":
+                    unscored[i] += raw["doc_count"]
+    return Counts(counts, negative, unscored)
 
 
 def _span(step: int, since: datetime, until: datetime) -> int:
@@ -191,9 +203,9 @@ def _span(step: int, since: datetime, until: datetime) -> int:
 
 def fixed_buckets(index: IndexBackend, query: Node | None, filters: SearchFilters, *, step: int,
                   since: datetime, until: datetime) -> Counts:
-    """Mentions and negative mentions per UTC bucket of ``step`` seconds, from ``since`` (a bucket start,
-    a multiple of ``step`` since the epoch) up to ``until``: what alerts count, through the trends path
-    (negative toward the brand when the filters name one)."""
+    """Mentions, negative and unscored mentions per UTC bucket of ``step`` seconds, from ``since`` (a bucket
+    start, a multiple of ``step`` since the epoch) up to ``until``: what alerts count, through the trends path
+    (labels toward the brand when the filters name one)."""
     size = _span(step, since, until)
     result = index.aggregate(query, replace(filters, since=since, until=until),
                              _label_timeline(step, scope_brand(filters)))

@@ -12,7 +12,7 @@ from earful.config import AppConfig
 from search.base import IndexBackend
 from search.trends import fixed_buckets
 from workers.alerts.engine import detect
-from workers.alerts.live import HISTORY_DAYS, bucket_start
+from workers.alerts.live import HISTORY_DAYS, bucket_start, rule_counts
 from workers.alerts.scope import rule_scope
 from workers.alerts.series import Series
 from workers.alerts.tuning import SENSITIVITIES, Sensitivity, sensitivity
@@ -62,8 +62,8 @@ def backtest(index: IndexBackend, config: AppConfig, rule: AlertRule, since: dat
     scope = rule_scope(rule, config)
     step = rule.interval
     start = bucket_start(since, step) - timedelta(days=HISTORY_DAYS)
-    counts, negative = fixed_buckets(index, scope.query, scope.filters, step=step, since=start,
-                                     until=bucket_start(until, step))
+    read = fixed_buckets(index, scope.query, scope.filters, step=step, since=start, until=bucket_start(until, step))
+    counts, negative = rule_counts(rule, read)
     series = Series.build(start, step, counts, negative, scope.tz)
     chosen = chosen or sensitivity(rule.sensitivity, rule.threshold, rule.min_count)
     raised = _raised(series, rule.trigger, chosen, since)
@@ -71,7 +71,7 @@ def backtest(index: IndexBackend, config: AppConfig, rule: AlertRule, since: dat
             for name in SENSITIVITIES}
     first = series.index_at(since)
     verdicts = [_judge(i, runs, until) for i in judged if i.feedback and since <= i.opened_at < until]
-    return Backtest(rule.id, rule.trigger, chosen.name, since, until, step, int(series.counts[max(first, 0):].sum()),
+    return Backtest(rule.id, rule.trigger, chosen.name, since, until, step, sum(read.mentions[max(first, 0):]),
                     raised, {name: len(found) for name, found in runs.items()}, verdicts)
 
 

@@ -66,7 +66,7 @@ class Tracker:
         self.share_shift = b.buckets(tuning.share_shift_hours)
         self.hold = b.buckets(tuning.hold_hours)
         self.quiet_from = 0
-        self.cusum = ShareCusum()
+        self.cusums = {name: ShareCusum() for name in NEGATIVE}  # one per trigger: neither restarts the other's
         self.arl_days = tuning.cusum_days * _tail(PRESETS["medium"].z) / _tail(sensitivity.z)
         self.lulls = Lulls(b.buckets(24 * tuning.lull_days))
         self.fresh_from = 0  # expectations before this bucket predate a change of level
@@ -90,7 +90,8 @@ class Tracker:
         length = len(self)
         episodes = {name: e.snapshot() for name, e in self.episodes.items()}
         opened = {name: len(found) for name, found in self.incidents.items()}
-        quiet_from, cusum, lulls = self.quiet_from, replace(self.cusum), self.lulls.snapshot()
+        quiet_from, lulls = self.quiet_from, self.lulls.snapshot()
+        cusums = {name: replace(run) for name, run in self.cusums.items()}
         points = []
         try:
             for k, (count, negative) in enumerate(pending):
@@ -108,7 +109,7 @@ class Tracker:
                 self.episodes[name].restore(saved)
             for name, count in opened.items():
                 del self.incidents[name][count:]
-            self.quiet_from, self.cusum = quiet_from, cusum
+            self.quiet_from, self.cusums = quiet_from, cusums
             self.lulls.restore(lulls)
         return Peek(current, points)
 
@@ -130,18 +131,20 @@ class Tracker:
         return i, expected
 
     def _accumulate(self, i: int, count: int, negative: int) -> None:
-        """The share's CUSUM takes bucket ``i`` while no negative incident is open (one restarts it)."""
-        if any(self.episodes[name].active for name in NEGATIVE):
-            self.cusum.reset(i)
-            return
+        """Each negative trigger's share CUSUM takes bucket ``i`` while that trigger has no incident open (its own
+        incident restarts it; the other trigger's does not, so a share raised at night keeps the spike's evidence)."""
         b = self.baseline
         usual, mentions = b.share(i)
         rho = b.rho[0] + 1.0 / (mentions + 1.0)
         level, _ = b.level(i)  # mentions a bucket; those of one bucket count as 1 + (n - 1) rho of them
         per_day = level / (1.0 + max(level - 1.0, 0.0) * rho) * b.buckets(24)
         z = self.sensitivity.z
-        self.cusum.step(i, negative, count, usual, self.sensitivity.share_gain, rho, self.arl_days * per_day,
-                        z * z / 2.0)
+        for name, run in self.cusums.items():
+            if self.episodes[name].active:
+                run.reset(i)
+            else:
+                run.step(i, negative, count, usual, self.sensitivity.share_gain, rho, self.arl_days * per_day,
+                         z * z / 2.0)
 
     def _limits(self, i: int, name: str) -> Limits:
         episode = self.episodes[name]
@@ -158,7 +161,7 @@ class Tracker:
             out["silence"] = signals.silence(b, i, s, t, self.quiet_from, self._lull(i))
         if self.negative:
             out["negative_spike"], out["negative_share"] = signals.negative(
-                b, i, s, t, self._limits(i, "negative_spike"), self._limits(i, "negative_share"), self.cusum)
+                b, i, s, t, self._limits(i, "negative_spike"), self._limits(i, "negative_share"), self.cusums)
         return out
 
     def _lull(self, i: int) -> float:

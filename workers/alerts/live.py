@@ -84,12 +84,19 @@ def refresh(index: IndexBackend, live: LiveRule, now: datetime, counts: Counts |
     since, end = wanted(live, now)
     if counts is None:
         counts = fixed_buckets(index, live.scope.query, live.scope.filters, step=live.step, since=since, until=end)
-    mentions, negative = counts
+    mentions, negative = rule_counts(live.rule, counts)
     done = max(0, live.index_at(pending_from) - len(live.tracker))
     for count, neg in zip(mentions[:done], negative[:done]):
         live.tracker.step(count, neg)
     live.pending_counts = list(zip(mentions[done:], negative[done:]))
     live.peek = live.tracker.peek(live.pending_counts)
+
+
+def rule_counts(rule: AlertRule, counts: Counts) -> tuple[list[int], list[int]]:
+    """What the rule's detector counts per bucket, and the negative ones: every mention, or for a negative
+    trigger those whose sentiment is known (one not scored yet is neither negative nor calm; counted, it
+    would thin a crisis's negative share by every post waiting for its scorer)."""
+    return counts.scored() if rule.trigger.startswith("negative") else counts.mentions, counts.negative
 
 
 def regroup(counts: Counts, fine: int, step: int, offset: int, size: int) -> Counts:
@@ -99,7 +106,7 @@ def regroup(counts: Counts, fine: int, step: int, offset: int, size: int) -> Cou
     def summed(values: list[int]) -> list[int]:
         return [sum(values[offset + k * ratio:offset + (k + 1) * ratio]) for k in range(size)]
 
-    return summed(counts[0]), summed(counts[1])
+    return Counts(*(summed(values) for values in counts))
 
 
 def _pending_from(now: datetime, step: int) -> datetime:
@@ -111,7 +118,7 @@ def _pending_from(now: datetime, step: int) -> datetime:
 def _commit(index: IndexBackend, live: LiveRule, until: datetime) -> None:
     if live.committed_until >= until:
         return
-    counts, negative = fixed_buckets(index, live.scope.query, live.scope.filters, step=live.step,
-                                     since=live.committed_until, until=until)
-    for count, neg in zip(counts, negative):
+    read = fixed_buckets(index, live.scope.query, live.scope.filters, step=live.step, since=live.committed_until,
+                         until=until)
+    for count, neg in zip(*rule_counts(live.rule, read)):
         live.tracker.step(count, neg)

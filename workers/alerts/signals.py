@@ -64,8 +64,6 @@ def volume(b: Baseline, i: int, s: Sensitivity, t: Tuning, limits: Limits) -> Si
         if scale > limits.longest or scale > end:
             break
         expected = p_expected[end] - p_expected[end - scale]
-        if k and p_expected[end] - p_expected[end - scale // 2] >= t.max_expected:
-            break
         observed = p_count[end] - p_count[end - scale]
         if expected < t.min_expected or observed < ratio * expected or observed < floor:
             continue
@@ -77,10 +75,10 @@ def volume(b: Baseline, i: int, s: Sensitivity, t: Tuning, limits: Limits) -> Si
 
 
 def negative(b: Baseline, i: int, s: Sensitivity, t: Tuning, spike: Limits, share: Limits,
-             run: ShareCusum | None = None) -> tuple[Signal | None, Signal | None]:
+             runs: dict[str, ShareCusum] | None = None) -> tuple[Signal | None, Signal | None]:
     """``negative_spike`` (more negative mentions than expected, their share rising too) and
     ``negative_share`` (the share rising, whatever the volume), from one pass over the windows,
-    or, idle, from the share's CUSUM ``run`` (a lasting rise too gentle for any one window)."""
+    or, idle, from each trigger's share CUSUM in ``runs`` (a lasting rise too gentle for any one window)."""
     h, end = b.history, i + 1
     p_count, p_negative, p_expected = h.p_count, h.p_negative, h.p_expected
     usual, mentions = b.share(i)
@@ -89,8 +87,6 @@ def negative(b: Baseline, i: int, s: Sensitivity, t: Tuning, spike: Limits, shar
     best_share: Signal | None = None
     for k, scale in enumerate(b.scales):
         if scale > end or (scale > spike.longest and scale > share.longest):
-            break
-        if k and p_count[end] - p_count[end - scale // 2] >= 10 * t.max_expected:
             break
         total = p_count[end] - p_count[end - scale]
         hits = p_negative[end] - p_negative[end - scale]
@@ -109,31 +105,31 @@ def negative(b: Baseline, i: int, s: Sensitivity, t: Tuning, spike: Limits, shar
             candidate = _spike(s, t, spike, z, z_share, hits, expected, total, usual, scale)
             if candidate is not None and candidate.beats(best_spike):
                 best_spike = candidate
-    if run is not None and run.alarm():
-        by_run = _by_run(b, i, s, t, run.over_start, spike, share, run.score())
-        best_spike = by_run[0] if by_run[0] is not None and by_run[0].beats(best_spike) else best_spike
-        best_share = by_run[1] if by_run[1] is not None and by_run[1].beats(best_share) else best_share
+    if runs is not None:
+        by_spike = _by_run(b, i, s, t, runs["negative_spike"], spike, count_too=True)
+        by_share = _by_run(b, i, s, t, runs["negative_share"], share, count_too=False)
+        best_spike = by_spike if by_spike is not None and by_spike.beats(best_spike) else best_spike
+        best_share = by_share if by_share is not None and by_share.beats(best_share) else best_share
     return best_spike, best_share
 
 
-def _by_run(b: Baseline, i: int, s: Sensitivity, t: Tuning, start: int, spike: Limits, share: Limits,
-            score: float) -> tuple[Signal | None, Signal | None]:
-    """The CUSUM's run ``start`` .. ``i`` opens an idle trigger when its share rose by the preset's gain over
-    at least ``min_count`` negative mentions (and, for ``negative_spike``, the negative count rose too)."""
+def _by_run(b: Baseline, i: int, s: Sensitivity, t: Tuning, run: ShareCusum, limits: Limits,
+            count_too: bool) -> Signal | None:
+    """The CUSUM's alarming run (from ``run.over_start`` to ``i``) opens an idle trigger when its share rose by the
+    preset's gain over at least ``min_count`` negative mentions (and, ``count_too``, the negative count rose)."""
+    if not run.alarm() or limits.hold_scale:
+        return None
     h, end = b.history, i + 1
     usual, mentions = b.share(i)
-    out: list[Signal | None] = [None, None]
-    for slot, limits in enumerate((spike, share)):
-        first = max(start, end - limits.reach)
-        total, hits = h.window(h.p_count, first, end), h.window(h.p_negative, first, end)
-        if limits.hold_scale or total <= 0 or not _gain_ok(s, hits, total, usual):
-            continue
-        expected = h.window(h.p_expected, first, end) * usual
-        k = max(j for j, scale in enumerate(b.scales) if scale <= end - first or j == 0)
-        if slot == 0 and b.spread_negative[k].above(hits, expected, 1.0 / (mentions + 1.0) / max(usual, 1e-3)) < t.share_z:
-            continue
-        out[slot] = Signal(score, hits, expected if slot == 0 else total * usual, end - first, True, False, total, usual)
-    return out[0], out[1]
+    first = max(run.over_start, end - limits.reach)
+    total, hits = h.window(h.p_count, first, end), h.window(h.p_negative, first, end)
+    if total <= 0 or not _gain_ok(s, hits, total, usual):
+        return None
+    expected = h.window(h.p_expected, first, end) * usual
+    k = max(j for j, scale in enumerate(b.scales) if scale <= end - first or j == 0)
+    if count_too and b.spread_negative[k].above(hits, expected, 1.0 / (mentions + 1.0) / max(usual, 1e-3)) < t.share_z:
+        return None
+    return Signal(run.score(), hits, expected if count_too else total * usual, end - first, True, False, total, usual)
 
 
 def _gain_ok(s: Sensitivity, hits: float, total: float, usual: float) -> bool:
@@ -156,7 +152,9 @@ def _spike(s: Sensitivity, t: Tuning, limits: Limits, z: float, z_share: float, 
         return Signal(z, hits, expected, scale, False, True, total, usual) if holds else None
     by_share = z_share >= s.z and z >= t.share_z  # the share leaps and the count rises
     by_count = z >= s.z and hits >= s.ratio * expected and z_share >= s.z - t.count_share_relief
-    if (by_count or by_share) and _gain_ok(s, hits, total, usual):
+    # a quiet brand's hour of complaints: too few mentions for the share to reach the threshold, a count far past it
+    by_leap = expected < 1.0 and z >= 2 * s.z and hits >= t.leap * s.ratio * expected and z_share >= t.share_z
+    if (by_count or by_share or by_leap) and _gain_ok(s, hits, total, usual):
         return Signal(max(z, z_share) if by_share else z, hits, expected, scale, True, False, total, usual)
     return None
 

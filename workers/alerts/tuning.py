@@ -57,8 +57,7 @@ class Tuning:
     min_dispersion: float = 0.03  # counts always wander with the news: at least ~17 % beyond Poisson noise
     refit_hours: float = 24.0  # rhythm and dispersion are re-learnt this often (6 h in the first week)
     max_scale_hours: float = 24.0  # longest window a spike is summed over
-    min_expected: float = 0.6  # a window is scored only when it expects at least this many mentions ...
-    max_expected: float = 150.0 # ... and windows stop growing once one expects this many
+    min_expected: float = 0.6  # a window is scored only when it expects at least this many mentions
     clip_z: float = 4.0  # counts above this score enter the baseline clipped
     keep_z: float = 2.5  # an open incident stays open while its score is at least this ...
     hold_hours: float = 2.0  # ... over its own window or one of up to this long ...
@@ -80,7 +79,9 @@ class Tuning:
     share_min_mentions: float = 8.0   # a share is judged over windows with at least this many mentions
     share_z: float = 3.0  # a negative spike raised by its share must raise the negative count this far too ...
     count_share_relief: float = 0.5  # ... and one raised by its count, the share to the threshold less this
-    cusum_days: float = 200000.0  # the share's CUSUM alarms by chance about once in this many days at medium
+    leap: float = 5.0  # ... or, in a window expecting under one negative mention, one at twice the score and
+    # this many times the preset's ratio, the share to share_z (a quiet brand's hour of complaints)
+    cusum_days: float = 20000.0  # the share's CUSUM alarms by chance about once in this many days at medium
 
 
 DEFAULT_TUNING = Tuning()

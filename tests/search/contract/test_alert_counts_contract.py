@@ -32,25 +32,31 @@ def _corpus() -> list:  # type: ignore[type-arg]
     return out
 
 
+def _per_bucket(mentions: list, step: int, label: str | None) -> list[int]:  # type: ignore[type-arg]
+    """Mentions (with ``label``, or all) per bucket of ``step`` seconds over the six hours from START."""
+    found = Counter(int((m.published_at - START).total_seconds() // step)
+                    for m in mentions if label is None or m.sentiment.label == label)
+    return [found[i] for i in range(6 * 3600 // step)]
+
+
 def test_bucket_counts_match_the_corpus(empty_index: IndexBackend) -> None:
     corpus = _corpus()
     empty_index.upsert(corpus)
     for step in (300, 900, 3600):
-        counts, negative = fixed_buckets(empty_index, None, SearchFilters(brands=["acme"]), step=step,
-                                         since=START, until=START + timedelta(hours=6))
+        counts, negative, unscored = fixed_buckets(empty_index, None, SearchFilters(brands=["acme"]), step=step,
+                                                   since=START, until=START + timedelta(hours=6))
         kept = [m for m in corpus if "acme" in m.brands and m.duplicate_of is None]
-        expected = Counter(int((m.published_at - START).total_seconds() // step) for m in kept)
-        expected_negative = Counter(int((m.published_at - START).total_seconds() // step)
-                                    for m in kept if m.sentiment.label == "negative")
-        assert counts == [expected[i] for i in range(6 * 3600 // step)]
-        assert negative == [expected_negative[i] for i in range(6 * 3600 // step)]
+
+        assert counts == _per_bucket(kept, step, None)
+        assert negative == _per_bucket(kept, step, "negative")
+        assert unscored == _per_bucket(kept, step, "unscored") and sum(unscored) > 0
 
 
 def test_bucket_counts_take_the_rule_query_and_filters(empty_index: IndexBackend) -> None:
     corpus = _corpus()
     empty_index.upsert(corpus)
-    counts, _ = fixed_buckets(empty_index, parse_query("refund"), SearchFilters(sources=["reddit"]), step=3600,
-                              since=START, until=START + timedelta(hours=6))
+    counts, _, _ = fixed_buckets(empty_index, parse_query("refund"), SearchFilters(sources=["reddit"]), step=3600,
+                                 since=START, until=START + timedelta(hours=6))
     assert sum(counts) == sum(1 for m in corpus if "refund" in m.text and m.source == "reddit"
                               and m.duplicate_of is None)
     with pytest.raises(BadRequest):

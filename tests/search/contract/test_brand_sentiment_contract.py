@@ -172,14 +172,15 @@ def test_alerts_count_the_mentions_negative_toward_their_brand(index: IndexBacke
     step = 86_400
     days = int((UNTIL - START).total_seconds() // step)
 
-    def expected(brand: str) -> tuple[list[int], list[int]]:
-        counts, negative = [0] * days, [0] * days
+    def expected(brand: str) -> tuple[list[int], list[int], list[int]]:
+        counts, negative, unscored = [0] * days, [0] * days, [0] * days
         for m in DOCS:
             if brand in m.brands:
                 day = int((m.published_at - START).total_seconds() // step)
                 counts[day] += 1
                 negative[day] += label_of(m, brand) == "negative"
-        return counts, negative
+                unscored[day] += label_of(m, brand) == "unscored"
+        return counts, negative, unscored
 
     both = fixed_buckets_by_brand(index, ["acme", "globex"], step=step, since=START, until=UNTIL)
     for brand in ("acme", "globex"):

@@ -72,7 +72,7 @@ def test_peeking_with_negative_mentions_leaves_the_negative_incidents_as_they_we
     for name in ("negative_spike", "negative_share"):
         assert [(x.opened, x.resolved) for x in tracker.incidents[name]] == \
             [(x.opened, x.resolved) for x in plain.incidents[name]]
-    assert plain.incidents["negative_spike"] and abs(plain.tracker.cusum.total - tracker.cusum.total) < 1e-9
+    assert plain.incidents["negative_spike"] and all(abs(plain.tracker.cusums[n].total - tracker.cusums[n].total) < 1e-9 for n in plain.tracker.cusums)
 
 
 def test_the_cusum_is_causal_a_series_cut_short_opens_the_same(make_series: Maker) -> None:
@@ -128,3 +128,28 @@ def test_a_run_of_six_negative_mentions_of_six_in_a_quiet_brand_opens(make_serie
     assert series.negative is not None and series.negative[at:at + 8].sum() == series.counts[at:at + 8].sum() == 6
     [incident] = detect(series).incidents["negative_spike"]
     assert at <= incident.opened < at + 8 and incident.total < 8  # fewer mentions than a window's share needs
+
+
+def test_each_negative_trigger_keeps_its_own_cusum(make_series: Maker) -> None:
+    """A quiet brand's night turns all negative: the share's sum alarms and opens ``negative_share`` while the
+    negative count has not risen enough for ``negative_spike``. The share's incident restarts the share's own
+    sum only; the spike's keeps its evidence for when the count rises too (a rule watches one trigger, and
+    the other's incident must not reset what it has seen)."""
+    at = 22 * 96 - 2
+
+    def night(shares: np.ndarray) -> None:
+        shares[at:at + 44] = 1.0
+
+    series = make_series(40, 28, step=900, seed=6, share=0.33, negative_share=night)
+    assert series.negative is not None
+    tracker = Tracker(series.start, series.step)
+    kept = None
+    for i, (count, negative) in enumerate(zip(series.counts.tolist(), series.negative.tolist())):
+        opened = {u.incident.trigger for u in tracker.step(count, negative) if u.change == "opened"}
+        if "negative_share" in opened and kept is None:
+            assert not tracker.episodes["negative_spike"].active
+            kept = tracker.cusums["negative_spike"].total
+        elif kept is not None and tracker.episodes["negative_share"].active and i < at + 44:
+            assert tracker.cusums["negative_share"].total == 0.0
+            assert tracker.cusums["negative_spike"].total >= kept > 5.0
+    assert kept is not None

@@ -284,3 +284,24 @@ def test_a_bucket_that_stops_looking_like_a_spike_as_it_fills_does_not_resolve_a
     evaluator.tick()
     [incident] = Incidents(state).all()
     assert incident.state == "resolved"
+
+
+def test_mentions_waiting_for_their_sentiment_do_not_thin_a_negative_spike(index: EmbeddedIndex,
+                                                                           state: StateStore) -> None:
+    """A quiet brand's crisis told in several languages: 12 angry posts scored at once and 14 more in a
+    language whose scorer has not read them yet. The negative share is a share of the mentions whose mood is
+    known, so the spike opens; counted as calm, the 14 would halve it."""
+    from earful.models import Sentiment
+
+    seeded(index, per_day=3.4)
+    clock = Clock()
+    rule = {"id": "acme-negative", "brand": "acme", "trigger": "negative_spike", "interval": "1h", "min_count": 5}
+    evaluator = Evaluator(index, state, config_with(rule), clock=clock)
+    evaluator.tick()
+    waiting = [m.model_copy(update={"sentiment": Sentiment()})
+               for m in burst(NOW - timedelta(minutes=6), 14, prefix="w", words="outage again")]
+    angry = burst(NOW - timedelta(minutes=6), 12) + waiting
+    index.upsert(angry)
+    assert [(o.rule, o.change) for o in evaluator.after_batch(angry)] == [("acme-negative", "opened")]
+    [incident] = Incidents(state).all()
+    assert (incident.observed, incident.total) == (12, 12)
