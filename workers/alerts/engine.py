@@ -266,7 +266,7 @@ class Tracker:
         h = b.history
         observed, expected = h.window(h.p_count, start, end), h.window(h.p_expected, start, end)
         k = max(j for j, scale in enumerate(b.scales) if scale <= end - start or j == 0)
-        return observed >= DROP * expected and b.spread[k].above(observed, expected) >= self.tuning.keep_z
+        return observed >= DROP * expected and b.spread[k].above(observed, expected) >= self.tuning.rise_z
 
     def _resolve(self, episode: Episode, i: int) -> Update:
         episode.resolve(i, "new_level")

@@ -65,6 +65,7 @@ class Tuning:
     cooldown_hours: float = 2.0  # a new detection this soon after resolving reopens the same incident
     shift_hours: float = 12.0 # a rise that holds this long becomes the new level (once, then re-baselined)
     shift_keep: float = 0.6  # ... provided its second half keeps this share of its first half's excess
+    rise_z: float = 2.0  # an unalerted rise is adopted after a day with every quarter scoring this much above
     share_shift_hours: float = 24.0  # a negative share that holds this long becomes the usual one (a crisis of
     # a working day is not a new normal: adopting it would hide the next one)
     quiet_fraction: float = 0.05  # a bucket at or below this fraction of its expected count is quiet

@@ -51,6 +51,26 @@ def test_a_lasting_level_shift_alerts_once_then_becomes_the_new_normal(make_seri
     assert incidents[0].resolved is not None and incidents[0].resolved - incidents[0].opened <= 24
 
 
+@pytest.mark.parametrize("seed", [3, 8])
+def test_a_busy_brands_unalerted_lasting_rise_is_adopted_and_hides_no_later_spike(make_series: Maker,
+                                                                                  seed: int) -> None:
+    """A busy brand whose days swing with the news rises 2.5× for good without a clear alert: the rise is
+    adopted as the new level within two days, so its buckets do not widen the band and a spike of 3× for
+    four hours a week later is still found."""
+    shift, spike = 21 * 24 + 12, 28 * 24 + 13
+
+    def campaign(rate: np.ndarray) -> None:
+        rate *= np.repeat(np.exp(np.random.default_rng(100 + seed).normal(0, 0.2, 35)), 24)  # news swings
+        rate[shift:] *= 2.5
+        rate[spike:spike + 4] *= 3
+
+    found = detect(make_series(5000, 35, seed=seed, edit=campaign))
+    assert any(shift - 12 <= change <= shift + 12 for change in found.tracker.baseline.changes)
+    opened = [incident.opened for incident in found.incidents["volume_spike"]]
+    assert any(spike - 1 <= at <= spike + 3 for at in opened), opened
+    assert not any(shift + 48 <= at < spike - 1 for at in opened), opened
+
+
 @pytest.mark.parametrize("step", [300, 3600])
 def test_a_brand_at_three_mentions_a_day_never_alerts_on_noise(make_series: Maker, step: int) -> None:
     for seed in range(4):
