@@ -18,7 +18,7 @@ from earful.alerts.models import Incident
 from earful.alerts.rules import AlertRule
 from search.base import IndexBackend
 from search.trends import Counts, fixed_buckets
-from workers.alerts.engine import Peek, Tracker
+from workers.alerts.engine import NEGATIVE, Peek, Tracker
 from workers.alerts.scope import RuleScope
 from workers.alerts.tuning import DEFAULT_TUNING, Tuning, sensitivity
 
@@ -96,7 +96,7 @@ def rule_counts(rule: AlertRule, counts: Counts) -> tuple[list[int], list[int]]:
     """What the rule's detector counts per bucket, and the negative ones: every mention, or for a negative
     trigger those whose sentiment is known (one not scored yet is neither negative nor calm; counted, it
     would thin a crisis's negative share by every post waiting for its scorer)."""
-    return counts.scored() if rule.trigger.startswith("negative") else counts.mentions, counts.negative
+    return counts.scored() if rule.trigger in NEGATIVE else counts.mentions, counts.negative
 
 
 def regroup(counts: Counts, fine: int, step: int, offset: int, size: int) -> Counts:
