@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"  # where people reach the API (links in alert mail)
     webhook_secret: SecretStr | None = None  # signs webhooks that name no secret of their own
     smtp_timeout: float = Field(default=10.0, gt=0, le=120, allow_inf_nan=False)  # seconds per SMTP step
+    # a delivery attempt holds a lease this long (renewed while it goes on); after a crash, the wait before a retry
+    delivery_lease: float = Field(default=30.0, ge=1, le=3600, allow_inf_nan=False)
 
     @field_validator("smtp_url", "webhook_secret", mode="before")
     @classmethod

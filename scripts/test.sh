@@ -34,7 +34,9 @@ es_up() { .venv/bin/python -c 'import sys, urllib.request; urllib.request.urlope
 for _ in $(seq 1 150); do es_up && break; sleep 0.2; done
 es_up || { echo "noida-db did not answer on $EARFUL_TEST_ES_URL; its log:" >&2; cat "$es_dir/noida-db.log" >&2; }
 set +e
-.venv/bin/python -m pytest "$@"
+# Two worker processes (EARFUL_TEST_WORKERS; 0 runs in this process), each module's tests in one of them:
+# much of the suite waits on real servers and processes, so two cores get through it sooner.
+.venv/bin/python -m pytest -n "${EARFUL_TEST_WORKERS:-2}" --dist loadfile "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

@@ -41,7 +41,7 @@ def _refused(result: subprocess.CompletedProcess[str], *words: str) -> None:
     ("EARFUL_API_KEYS", ","), ("EARFUL_API_KEYS", " , ,"), ("EARFUL_API_KEYS", ""),
     ("EARFUL_SMTP_URL", "http://mail.example.com"), ("EARFUL_SMTP_URL", "smtp://h:port"),
     ("EARFUL_SMTP_URL", "smtp://h:25?tls=yes"), ("EARFUL_MAIL_FROM", "alerts"), ("EARFUL_PUBLIC_URL", "ftp://x"),
-    ("EARFUL_SMTP_TIMEOUT", "0"),
+    ("EARFUL_SMTP_TIMEOUT", "0"), ("EARFUL_DELIVERY_LEASE", "0.5"),
 ])
 @pytest.mark.parametrize("command", [("collect", "--once"), ("serve",)])
 def test_a_bad_variable_is_one_line_naming_it(earful_command: str, env: dict[str, str], name: str, value: str,

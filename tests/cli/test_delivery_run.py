@@ -22,6 +22,7 @@ from tests.cli.spike_feed import burst, feed, history, utc_now, write_config
 from tests.mail import smtp_server
 
 BRANDS = {"acme": "Acme Mobile", "globex": "Globex Bank"}
+LEASE = 6  # seconds a delivery attempt holds its lease: how long a dead process's attempt blocks the retry
 
 
 @pytest.fixture
@@ -34,7 +35,8 @@ def scene(tmp_path: Path, free_port: Callable[[], int]) -> Iterator[dict[str, An
         env = {k: v for k, v in os.environ.items() if not k.startswith("EARFUL_")}
         env.update(EARFUL_DATA_DIR=str(tmp_path / "data"), EARFUL_CONFIG=str(config), NO_PROXY="127.0.0.1",
                    EARFUL_SENTIMENT_SCORERS="*:vader", EARFUL_SMTP_URL=smtp.url,
-                   EARFUL_MAIL_FROM="alerts@earful.test", EARFUL_PUBLIC_URL="https://earful.example.com")
+                   EARFUL_MAIL_FROM="alerts@earful.test", EARFUL_PUBLIC_URL="https://earful.example.com",
+                   EARFUL_DELIVERY_LEASE=str(LEASE))
         yield {"env": env, "feed": server, "smtp": smtp, "history": past, "port": free_port(), "log": tmp_path / "run.log"}
 
 
@@ -131,7 +133,7 @@ def test_a_kill_9_during_delivery_then_a_restart_sends_exactly_one_email(
     again = _start(earful_command, scene)
     try:
         inbox.wait(1, 90)  # the dead process's lease on the delivery runs out first
-        time.sleep(8)  # a second copy would come now
+        time.sleep(LEASE + 2)  # a second copy would come now
     finally:
         _stop(again)
     assert len(inbox.messages) == 1 and inbox.messages[0]["To"] == "acme@example.com"

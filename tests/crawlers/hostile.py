@@ -140,6 +140,11 @@ def bomb(layers: list[str], size: int, head: bytes = b"<rss>") -> bytes:
     return b"".join(stream)
 
 
+def wrap(layer: str, body: bytes) -> bytes:
+    """``body`` encoded once more, by ``layer``."""
+    return b"".join(ENCODERS[layer](iter([body])))
+
+
 def header_value(layers: list[str]) -> str:
     """The Content-Encoding header for ``layers`` (raw deflate is sent as ``deflate``, as such servers do)."""
     return ", ".join("deflate" if name == "raw-deflate" else name for name in layers)

@@ -14,4 +14,4 @@ def transports(settings: Settings) -> dict[str, Transport]:
 
 
 def open_sender(settings: Settings, state: StateStore) -> Sender:
-    return Sender(state, transports(settings))
+    return Sender(state, transports(settings), lease=settings.delivery_lease)
