@@ -85,6 +85,7 @@ def negative(b: Baseline, i: int, s: Sensitivity, t: Tuning, spike: Limits, shar
     doubt = 1.0 / (mentions + 1.0)
     best_spike: Signal | None = None
     best_share: Signal | None = None
+    alarm = runs is not None and runs["negative_spike"].alarm()
     for k, scale in enumerate(b.scales):
         if scale > end or (scale > spike.longest and scale > share.longest):
             break
@@ -102,7 +103,7 @@ def negative(b: Baseline, i: int, s: Sensitivity, t: Tuning, spike: Limits, shar
         expected = (p_expected[end] - p_expected[end - scale]) * usual
         if scale <= spike.longest and expected > 0 and total >= t.share_min_mentions:
             z = b.spread_negative[k].above(hits, expected, doubt / max(usual, 1e-3))
-            candidate = _spike(s, t, spike, z, z_share, hits, expected, total, usual, scale)
+            candidate = _spike(s, t, spike, z, z_share, hits, expected, total, usual, scale, alarm)
             if candidate is not None and candidate.beats(best_spike):
                 best_spike = candidate
     if runs is not None:
@@ -146,11 +147,12 @@ def _share(s: Sensitivity, t: Tuning, limits: Limits, z_share: float, hits: floa
 
 
 def _spike(s: Sensitivity, t: Tuning, limits: Limits, z: float, z_share: float, hits: float, expected: float,
-           total: float, usual: float, scale: int) -> Signal | None:
+           total: float, usual: float, scale: int, alarm: bool = False) -> Signal | None:
     if limits.hold_scale:
         holds = z >= t.keep_z and z_share >= t.keep_z
         return Signal(z, hits, expected, scale, False, True, total, usual) if holds else None
-    by_share = z_share >= s.z and z >= t.share_z  # the share leaps and the count rises
+    # the share leaps and the count rises (less far when the share's CUSUM alarms too: a busy brand's volume wanders)
+    by_share = z_share >= s.z and z >= (t.share_z_alarm if alarm else t.share_z)
     by_count = z >= s.z and hits >= s.ratio * expected and z_share >= s.z - t.count_share_relief
     # a quiet brand's hour of complaints: too few mentions for the share to reach the threshold, a count far past it
     by_leap = expected < 1.0 and z >= 2 * s.z and hits >= t.leap * s.ratio * expected and z_share >= t.share_z
@@ -171,7 +173,7 @@ def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int, lul
     length = i + 1 - quiet_from
     k = max(j for j, scale in enumerate(b.scales) if scale <= length or j == 0)
     _, mentions = b.level(i)
-    z = b.spread[k].below(observed, expected, 1.0 / (mentions + 1.0))
+    z = b.spread[k].absent(observed, expected, 1.0 / (mentions + 1.0))
     long_enough = length * b.step >= 60 * t.silence_min_minutes or -z >= s.z + t.silence_quick
     strong = -z >= s.z - t.silence_relief and expected >= t.silence_min_expected
     past_lulls = expected >= max(t.lull_factor * lull, t.lull_min_expected) and -z >= s.z - t.silence_relief - t.lull_relief

@@ -21,6 +21,7 @@ TRIM = 0.02  # share of the most extreme past counts left out of the variance ..
 TRIMMED_MEAN = 0.874  # ... and what that leaves of a normal's variance: E[z² | z² below its 98th percentile]
 EXACT_BELOW = 10  # lower tails of counts up to this are summed exactly
 CLUMPY_BELOW = 10.0  # below this many expected mentions, extra variance is read as clumping, above as wandering
+THREAD = 3.0  # the largest clump a silence is judged with (a reply thread); a wider spread is wandering
 _NORMAL = NormalDist()
 
 
@@ -108,6 +109,18 @@ class Spread:
 
     def below(self, observed: float, expected: float, extra: float = 0.0) -> float:
         return count_z_below(observed / self.theta, expected / self.theta, self.phi + extra)
+
+    def absent(self, observed: float, expected: float, extra: float = 0.0) -> float:
+        """``below`` for a run gone (nearly) quiet, with clumps no bigger than a reply thread (``THREAD``).
+
+        Clumps of tens or hundreds of mentions, which a busy brand's fit finds when its spread grows in
+        step with its count, are the rhythm's wandering, not threads: read as clumps, an hour with
+        nothing would be as likely as a few of them failing to come. Beyond ``THREAD`` the same
+        variance is read as wandering, which leaves an empty run of a busy brand improbable.
+        """
+        clump = min(self.theta, THREAD)
+        wandering = self.phi + extra + (self.theta - clump) / max(expected, 1e-9)
+        return count_z_below(observed / clump, expected / clump, wandering)
 
     def sd(self, expected: float, extra: float = 0.0) -> float:
         return math.sqrt(self.theta * expected + (self.phi + extra) * expected * expected)

@@ -79,6 +79,7 @@ class Tuning:
     lull_relief: float = 0.5  # ... opens on a score this much lower still
     share_min_mentions: float = 8.0   # a share is judged over windows with at least this many mentions
     share_z: float = 3.0  # a negative spike raised by its share must raise the negative count this far too ...
+    share_z_alarm: float = 1.0  # ... or this far (it rose) while the share's CUSUM alarms too ...
     count_share_relief: float = 0.5  # ... and one raised by its count, the share to the threshold less this
     leap: float = 5.0  # ... or, in a window expecting under one negative mention, one at twice the score and
     # this many times the preset's ratio, the share to share_z (a quiet brand's hour of complaints)

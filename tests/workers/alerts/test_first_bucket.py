@@ -1,11 +1,13 @@
 """Conclusive single buckets: a busy brand's empty bucket is a silence at once, a quiet brand's is not,
-and a bucket still filling is never called silent."""
+a bucket still filling is never called silent, and a busy brand's leap of mood is a negative spike at once."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from workers.alerts.engine import Tracker, detect
+from workers.alerts.stats import Spread
 
 from .conftest import DAY, Maker
 
@@ -41,3 +43,32 @@ def test_a_bucket_still_filling_is_never_called_silent(make_series: Maker) -> No
     opened = tracker.peek([(0, 0), (0, 0)]).current["silence"]  # a whole bucket passed without a mention
     assert opened is not None and opened.active and opened.opened == len(tracker)
     assert not tracker.incidents["silence"]  # peeking left nothing behind
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_busy_brands_leap_of_mood_opens_a_negative_spike_on_its_first_bucket(make_series: Maker, seed: int) -> None:
+    """20 000 mentions a day whose volume wanders widely (a quarter-hour's count is off by ±45 %): the share of
+    negatives leaps from 0.2 to 0.6 while volume dips by 30 %. The negative count alone scores under the 3 a
+    share spike needs of it, but the share's CUSUM alarms on the same bucket: opened on that bucket."""
+    at = 21 * 96 + 50
+
+    def dip(rate: np.ndarray) -> None:
+        rate[at:at + 24] *= 0.7
+
+    def leap(shares: np.ndarray) -> None:
+        shares[at:at + 24] = 0.6
+
+    found = detect(make_series(20000, 28, step=900, seed=seed, dispersion=0.2, edit=dip, negative_share=leap))
+    assert [incident.opened for incident in found.incidents["negative_spike"]] == [at]
+    assert found.incidents["volume_spike"] == [] and found.incidents["silence"] == []
+
+
+def test_an_empty_run_is_judged_with_clumps_no_bigger_than_a_thread() -> None:
+    """A busy brand's spread fitted as clumps of hundreds (it grows in step with the count) must not make an
+    empty hour where 1 400 were expected look like two or three clumps failing to come."""
+    wide = Spread(theta=566.0, phi=0.117)
+    assert wide.below(0, 1400) > -1.5  # read as clumps: ordinary
+    assert wide.absent(0, 1400) < -4.0  # read as wandering: a silence
+    assert wide.absent(1400, 1400) == 0.0
+    threads = Spread(theta=2.5, phi=0.05)  # a quiet brand's reply threads stay clumps
+    assert threads.absent(0, 8) == threads.below(0, 8)
