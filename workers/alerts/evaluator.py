@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TypeVar
 
 from earful.alert_store import AlertRules, Incidents
 from earful.alerts.models import Evidence
@@ -28,7 +29,7 @@ from earful.models import Mention, utcnow
 from earful.state import StateStore
 from search.base import IndexBackend
 from search.trends import Counts, fixed_buckets_by_brand
-from workers.alerts import evidence, live, records
+from workers.alerts import evidence, live, owed, records
 from workers.alerts.scope import rule_scope
 from workers.alerts.tuning import DEFAULT_TUNING, Tuning
 
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 LEASE_SECONDS = 120.0
 RENEW_AFTER = timedelta(hours=6)  # a detector is rebuilt this often, to take in mentions that came late
 LATE_MENTIONS = 10  # this many mentions published behind a detector in one batch: history was filled in
+ROUNDS = 3  # evaluations of a rule per call at most: this one and those owed to batches that found it held
+T = TypeVar("T")
 
 
 @dataclass
@@ -60,9 +63,9 @@ def _published(batch: Sequence[Mention]) -> dict[str | None, list[datetime]]:
     return times
 
 
-def _filled_in(rule: AlertRule, current: live.LiveRule, published: dict[str | None, list[datetime]]) -> bool:
-    """Whether the batch filled in the rule's past: a mention older than a day, or many behind the detector."""
-    times = published.get(rule.brand, [])
+def _filled_in(current: live.LiveRule, times: list[datetime]) -> bool:
+    """Whether the batch (its rule's mentions' publication ``times``, sorted) filled in the rule's past: a
+    mention older than a day, or many behind the detector."""
     end = current.committed_until
     late = bisect.bisect_left(times, end)
     return late >= LATE_MENTIONS or (late > 0 and end - times[0] > timedelta(days=1))
@@ -113,47 +116,82 @@ class Evaluator:
         return outcomes
 
     def evaluate(self, rules: Sequence[AlertRule], batch: Sequence[Mention] = ()) -> list[Outcome]:
-        """Evaluate ``rules``, each under its lease; ``batch``: the mentions just indexed, if any."""
+        """Evaluate ``rules``, each under its lease; ``batch``: the mentions just indexed, if any.
+
+        A rule another evaluator holds gets a note (``owed``) instead: its holder evaluates it again once
+        it lets go, so the batch is judged within seconds either way."""
         outcomes: dict[str, Outcome] = {}
-        leased = []
+        todo = []
         for rule in rules:
             if rule.trigger == "new_mentions":
                 outcomes[rule.id] = Outcome(rule.id, skipped="new_mentions is delivered mention by mention")
-                continue
+            else:
+                todo.append(rule)
+        published = _published(batch)
+        with self._lock:  # this process's threads take turns: none finds a rule held by another of them
+            for round_ in range(ROUNDS):
+                leased, busy = self._lease(todo, outcomes)
+                for rule in busy if round_ == 0 else ():
+                    self._guard(rule, outcomes, partial(owed.owe, self.state, rule.id, published.get(rule.brand, [])))
+                try:
+                    self._evaluate_leased(leased, published, outcomes)
+                finally:
+                    for rule in leased:
+                        self._guard(rule, outcomes, partial(self.state.unlock, f"alert-rule:{rule.id}", self.owner))
+                self.evaluations += len(leased)
+                # notes left while this evaluator held a rule; a busy rule once more, in case its holder has
+                # let go before the note was written
+                again: set[str] = self._guard_all(partial(owed.waiting, self.state, [r.id for r in leased]), set())
+                todo = [r for r in leased if r.id in again] + (busy if round_ == 0 else [])
+                published = {None: []}  # the batch has been judged; later rounds judge the notes' batches
+                if not todo:
+                    break
+        return [outcomes[r.id] for r in rules]
+
+    def _lease(self, rules: Sequence[AlertRule], outcomes: dict[str, Outcome]) -> tuple[list[AlertRule], list[AlertRule]]:
+        """The rules this evaluator now holds, and those another evaluator holds."""
+        leased, busy = [], []
+        for rule in rules:
             ok, got = self._guard(rule, outcomes, partial(self.state.try_lock, f"alert-rule:{rule.id}", self.owner,
                                                           LEASE_SECONDS))
             if ok and got:
                 leased.append(rule)
             elif ok:
-                outcomes[rule.id] = Outcome(rule.id, skipped="another evaluator holds the rule")
-        try:
-            with self._lock:
-                self._evaluate_leased(leased, batch, outcomes)
-        finally:
-            for rule in leased:
-                self._guard(rule, outcomes, partial(self.state.unlock, f"alert-rule:{rule.id}", self.owner))
-        self.evaluations += len(leased)
-        return [outcomes[r.id] for r in rules]
+                busy.append(rule)
+                outcomes[rule.id] = Outcome(rule.id, skipped="another evaluator holds the rule (it evaluates again)")
+        return leased, busy
 
-    def _evaluate_leased(self, rules: list[AlertRule], batch: Sequence[Mention], outcomes: dict[str, Outcome]) -> None:
+    def _guard_all(self, work: Callable[[], T], default: T) -> T:
+        """``work`` that serves several rules at once: its failure is logged and reads as ``default``."""
+        try:
+            return work()
+        except Exception:
+            self.failures += 1
+            logger.exception("owed alert evaluations could not be read or written")
+            return default
+
+    def _evaluate_leased(self, rules: list[AlertRule], published: dict[str | None, list[datetime]],
+                         outcomes: dict[str, Outcome]) -> None:
         now = self.clock()
         self._renewed = False
-        published = _published(batch)
-        ready = [r for r in rules if self._guard(r, outcomes, partial(self._ready, r, published, now))[0]]
+        notes: dict[str, list[datetime]] = self._guard_all(partial(owed.take, self.state, [r.id for r in rules]), {})
+        ready = [r for r in rules if self._guard(r, outcomes, partial(
+            self._ready, r, sorted(published.get(r.brand, []) + notes.get(r.id, [])), now))[0]]
         read = self._read_brands([self._live[r.id] for r in ready if _brand_only(r)], now)
         for rule in ready:
             work = partial(self._refresh_and_sync, self._live[rule.id], now, read.get(rule.id))
             ok, change = self._guard(rule, outcomes, work)
-            if ok:
+            earlier = outcomes.get(rule.id)
+            if ok and not (earlier and earlier.change):  # an earlier round's change (say "opened") is what happened
                 outcomes[rule.id] = Outcome(rule.id, change=change if isinstance(change, str) else None)
 
-    def _ready(self, rule: AlertRule, published: dict[str | None, list[datetime]], now: datetime) -> bool:
+    def _ready(self, rule: AlertRule, published: list[datetime], now: datetime) -> bool:
         """The rule's detector, built afresh from the index when the rule is new or changed, or when history
         was filled in behind it (a first collection, a catch-up: the past is never alerted on). A few late
         mentions wait for the periodic renewal; one detector a round is renewed, so no batch pays for all."""
         current = self._live.get(rule.id)
         renew = current is not None and not self._renewed and now - current.built_at > RENEW_AFTER
-        if current is None or current.rule != rule or renew or _filled_in(rule, current, published):
+        if current is None or current.rule != rule or renew or _filled_in(current, published):
             self._live[rule.id] = live.build(self.index, rule, rule_scope(rule, self.config), now, self.tuning)
             self._renewed = self._renewed or renew
         return True

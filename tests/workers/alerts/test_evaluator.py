@@ -4,6 +4,7 @@ backfill, quiet brands and restarts never make false or duplicate ones."""
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -225,8 +226,6 @@ def test_a_failing_rule_is_logged_and_never_stops_the_others(tmp_path: Path, sta
 
 
 def test_two_evaluators_never_open_the_same_incident_twice(tmp_path: Path, redis_url: str) -> None:
-    import threading
-
     from earful.state.redis_store import RedisStateStore
 
     writer = EmbeddedIndex(tmp_path / "shared")
@@ -255,6 +254,60 @@ def test_two_evaluators_never_open_the_same_incident_twice(tmp_path: Path, redis
         assert changes.count("opened") == 1 and not [o for o in outcomes if o.error]
         assert len(Incidents(stores[0]).all()) == 1 and Incidents(stores[1]).open_for("acme-volume") is not None
     finally:
+        for store in stores:
+            store.close()
+        reader.close()
+        writer.close()
+
+
+class PausingReader(EmbeddedIndex):
+    """A reader that, once ``armed``, stops after its next aggregation until ``go`` is set: an evaluation
+    caught between reading the index and letting go of its rules."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, writable=False)
+        self.armed, self.paused, self.go = False, threading.Event(), threading.Event()
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().aggregate(*args, **kwargs)
+        if self.armed:
+            self.armed = False
+            self.paused.set()
+            self.go.wait(30)
+        return result
+
+
+def test_a_batch_that_finds_its_rule_held_elsewhere_is_judged_by_the_holder(tmp_path: Path, redis_url: str) -> None:
+    """Another worker holds the rule, having read the index before the spike was stored: the batch that
+    brings the spike leaves a note, and the holder evaluates again as it lets go (no later batch or tick)."""
+    from earful.state.redis_store import RedisStateStore
+
+    writer = EmbeddedIndex(tmp_path / "shared")
+    reader = PausingReader(tmp_path / "shared")
+    stores = [RedisStateStore.from_url(redis_url), RedisStateStore.from_url(redis_url)]
+    try:
+        seeded(writer)
+        clock = Clock()
+        holder = Evaluator(reader, stores[0], config_with(), clock=clock)
+        other = Evaluator(writer, stores[1], config_with(), clock=clock)
+        assert [o.change for o in holder.tick()] == [None, None]
+        reader.armed = True
+        done: list[Any] = []
+        thread = threading.Thread(target=lambda: done.extend(holder.tick()))
+        thread.start()
+        assert reader.paused.wait(30)  # the holder has read the quiet hour and holds both rules
+        spike = burst(NOW - timedelta(minutes=6), 100)
+        writer.upsert(spike)
+        [outcome] = other.after_batch(spike)
+        assert outcome.rule == "acme-volume" and outcome.skipped and not Incidents(stores[1]).all()
+        reader.go.set()
+        thread.join(30)
+        assert [(o.rule, o.change) for o in done] == [("acme-volume", "opened"), ("globex-volume", None)]
+        [incident] = Incidents(stores[1]).all()
+        assert incident.rule == "acme-volume" and incident.state == "open" and incident.observed >= 100
+        assert not list(stores[0].items("alert-owed:"))  # the note was taken
+    finally:
+        reader.go.set()
         for store in stores:
             store.close()
         reader.close()
