@@ -136,7 +136,8 @@ def test_demo_serves_results_offline_with_the_printed_key(env, earful_command, f
         # the live posts raise the demo's alert rule on Acme's negative mentions (the history never alerts)
         events = httpx.get(f"http://127.0.0.1:{port}/api/v1/alerts/events", headers=headers, timeout=10).json()
         # active: "open", or "updated" when a later batch of the live posts made it grow
-        assert any(e["rule"] == "acme-negative" and e["state"] in ("open", "updated") for e in events["items"]), events
+        assert any(e["rule"] == "acme-negative" and e["state"] in ("open", "updated") for e in events["items"]), \
+            (events, output)
         dashboard = re.search(r"Dashboard:\s+(\S+)", output)
         assert dashboard and dashboard.group(1) == f"http://127.0.0.1:{port}/", output
         page = httpx.get(dashboard.group(1), timeout=10, follow_redirects=True)
