@@ -11,9 +11,9 @@ from cli.demo.model import Item, Row, make_items
 # hours_ago is counted from the moment they appear (the second collection)
 _EN: list[Row] = [
     ("forum", "rdriscoll", 0.80, "acme", "negative", "outage", "Acme down AGAIN?",
-     "SOS only in Riverton again. Two days after the last one. Is Acme down again or is it just me?"),
+     "SOS only in Riverton again. Two days after the last one. Is Acme down again or is it just me? So frustrating."),
     ("forum", "kelpie_77", 0.78, "acme", "negative", "outage", "Re: Acme down AGAIN?",
-     "Not just you. Lakeside has nothing either. Same as Thursday. Unbelievable, Acme."),
+     "Not just you. Lakeside has nothing either. Same as Thursday. Ridiculous, Acme. Terrible."),
     ("forum", "bram_v", 0.75, "acme", "negative", "outage", "Re: Acme down AGAIN?",
      "Calls fail, data dead, Wi-Fi calling the only thing left. Déjà vu. Awful."),
     ("forum", "quietmarmot", 0.72, "acme", "negative", "outage", "Acme outage round two - shop card machine dead",
@@ -29,7 +29,7 @@ _EN: list[Row] = [
      "<p>Acme Mobile customers in Riverton, Lakeside and Elmstead report losing service again this "
      "morning, two days after an outage the company blamed on a faulty software update.</p>"),
     ("forum", "mags_from_elmstead", 0.60, "acme", "negative", "outage", "Re: Acme Mobile second outage",
-     "On hold for forty minutes, then cut off. Same as last time. Acme support is a joke."),
+     "On hold for forty minutes, then cut off. Same as last time. Acme support is useless."),
     ("forum", "nightshift_nurse", 0.58, "acme", "negative", "outage", "Re: Acme down AGAIN?",
      "Night shift again and no way to reach home again. Acme, this is not acceptable."),
     ("reviews", "Owen K.", 0.55, "acme", "negative", "outage", "1/5 - Unreliable",
@@ -48,13 +48,13 @@ _EN: list[Row] = [
      "Still down in North Hollis. No calls, no data, no update from Acme. Pathetic."),
     ("news", "Lena Castillo", 0.36, "acme", "negative", "outage", "Regulator asks Acme Mobile to explain repeat outage",
      "<p>The telecoms regulator said it had asked Acme Mobile for an urgent explanation after a second "
-     "network outage in three days left customers without calls or data.</p>"),
+     "network outage in three days left customers without calls or data, and angry complaints piled up.</p>"),
     ("forum", "greta_g", 0.33, "acme", "negative", "outage", "Re: Acme Mobile second outage",
      "My whole family is on Acme. Nobody can call anybody. Horrible morning."),
     ("forum", "mirela.k", 0.30, "acme", "negative", "outage", "Re: Acme network dead again, refund this time?",
      "Was defending them on Thursday. Not any more. This outage is on them. Awful."),
-    ("forum", "chip_n_pin", 0.25, "acme", "negative", "outage", "Acme status page says all fine. It is not.",
-     "Status page green, phone shows SOS. Who runs that page? Acme, be honest with us. Terrible."),
+    ("forum", "chip_n_pin", 0.25, "acme", "negative", "outage", "Acme status page is wrong again",
+     "Status page green, phone shows SOS. Who runs that page? Acme, stop misleading us. Terrible."),
     ("forum", "kelpie_77", 0.20, "acme", "negative", "outage", "Re: Acme down AGAIN?",
      "Ninety minutes now. Second outage this week. Worst phone company I have had."),
 ]
