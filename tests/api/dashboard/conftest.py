@@ -1,6 +1,6 @@
 """The dashboard's fixtures: the demo corpus collected hour by hour into an index while its alert rules are
 evaluated (so there are incidents: Thursday's outage raised Acme's volume and negative rules, both resolved
-since, and the outage going on now holds Acme's volume rule open), apps over it, and sign-in helpers."""
+since, and the outage going on now holds both open), apps over it, and sign-in helpers."""
 
 from __future__ import annotations
 
