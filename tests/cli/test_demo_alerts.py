@@ -18,7 +18,6 @@ import pytest
 from cli.demo.corpus import CORPUS, LIVE
 from cli.demo.feeds import demo_config, live_hours_ago
 from cli.demo.model import Item
-from crawlers.text import html_to_text
 from earful.alert_store import Incidents
 from earful.config import parse_config
 from earful.models import RawMention
@@ -26,6 +25,7 @@ from earful.rules import BrandMatcher
 from earful.settings import Settings
 from earful.state.sqlite import SQLiteStateStore
 from search.embedded import EmbeddedIndex
+from tests.demo_mentions import as_raw
 from workers.alerts.evaluator import Evaluator
 from workers.brand_sentiment import BrandTargets
 from workers.language import FastTextDetector
@@ -40,10 +40,7 @@ MOMENTS = [DAY + timedelta(minutes=m) for m in (0, 157, 331, 502, 689, 818, 1043
 def _by_feed(items: list[Item], now: datetime) -> list[list[RawMention]]:
     feeds: dict[str, list[RawMention]] = {}
     for item in items:
-        feeds.setdefault(item.feeds[0], []).append(RawMention(
-            id=item.key, source="feed", source_name=f"demo-{item.feeds[0]}", author=item.author, title=item.title,
-            text=html_to_text(item.body), url=f"https://{item.feeds[0]}.example.com/{item.key}",
-            site=f"{item.feeds[0]}.example.com", published_at=now - timedelta(hours=item.hours_ago), collected_at=now))
+        feeds.setdefault(item.feeds[0], []).append(as_raw(item, now))
     return list(feeds.values())
 
 

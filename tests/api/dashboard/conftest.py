@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from cli.demo.corpus import CORPUS, LIVE
 from cli.demo.feeds import demo_config, live_hours_ago
-from crawlers.text import html_to_text
 from earful.config import AppConfig, parse_config
 from earful.models import Rating, RawMention
 from earful.rules import BrandMatcher
@@ -24,6 +23,7 @@ from earful.settings import Settings
 from earful.state import StateStore
 from earful.state.sqlite import SQLiteStateStore
 from search.embedded import EmbeddedIndex
+from tests.demo_mentions import as_raw
 from workers.alerts.evaluator import Evaluator
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
@@ -41,11 +41,7 @@ def demo_raws(now: datetime) -> list[RawMention]:
                         url="https://reviews.example.com/acme/1", site="reviews.example.com",
                         published_at=now - timedelta(hours=30), rating=Rating(raw="2", scale=5, normalized=0.25))
     live = [replace(item, hours_ago=live_hours_ago(item.hours_ago, now)) for item in LIVE]  # released now
-    return [review] + [RawMention(id=item.key, source="feed", source_name=f"demo-{item.feeds[0]}", author=item.author,
-                       title=item.title, text=html_to_text(item.body), url=f"https://{item.feeds[0]}.example.com/{item.key}",
-                       site=f"{item.feeds[0]}.example.com", published_at=now - timedelta(hours=item.hours_ago),
-                       collected_at=now)
-            for item in CORPUS + tuple(live)]
+    return [review] + [as_raw(item, now) for item in CORPUS + tuple(live)]
 
 
 @pytest.fixture(scope="session")
