@@ -143,7 +143,7 @@ class Evaluator:
                 # let go before the note was written
                 again: set[str] = self._guard_all(partial(owed.waiting, self.state, [r.id for r in leased]), set())
                 todo = [r for r in leased if r.id in again] + (busy if round_ == 0 else [])
-                published = {None: []}  # the batch has been judged; later rounds judge the notes' batches
+                published = {}  # the batch has been judged; later rounds judge the notes' batches
                 if not todo:
                     break
         return [outcomes[r.id] for r in rules]

@@ -13,6 +13,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from earful.state import StateStore
 
@@ -26,9 +27,9 @@ def owe(state: StateStore, rule_id: str, published: list[datetime]) -> None:
     state.set(f"{PREFIX}{rule_id}:{uuid.uuid4().hex}", {"published": [t.isoformat() for t in published[:KEPT]]})
 
 
-def _notes(state: StateStore, rule_ids: Iterable[str]) -> dict[str, list[tuple[str, dict[str, object]]]]:
+def _notes(state: StateStore, rule_ids: Iterable[str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     wanted = set(rule_ids)
-    found: dict[str, list[tuple[str, dict[str, object]]]] = {}
+    found: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for key, value in state.items(PREFIX):
         rule = key[len(PREFIX):].rpartition(":")[0]
         if rule in wanted:
@@ -48,10 +49,11 @@ def take(state: StateStore, rule_ids: Iterable[str]) -> dict[str, list[datetime]
     for rule, found in notes.items():
         for key, value in found:
             try:
-                times.setdefault(rule, []).extend(datetime.fromisoformat(str(t)) for t in value["published"])  # type: ignore[attr-defined]
+                found_times = [datetime.fromisoformat(str(t)) for t in value["published"]]
             except (KeyError, TypeError, ValueError):
                 logger.warning("ignoring an unreadable owed-evaluation note %s", key)
-                times.setdefault(rule, [])
+                found_times = []
+            times.setdefault(rule, []).extend(found_times)
     keys = tuple(key for found in notes.values() for key, _ in found)
     if keys:
         state.write({}, deletes=keys)
