@@ -29,6 +29,7 @@ from workers.alerts.tuning import DEFAULT_TUNING, DETECTED, PRESETS, Sensitivity
 NEGATIVE = ("negative_spike", "negative_share")
 DROP = 1.6  # a fall below 1/DROP (or an unalerted rise above DROP) that holds for shift_hours is adopted ...
 SILENT = 0.2  # ... unless it fell below this fraction of the expected volume
+CONTINUED = 1.3  # every quarter of a lasting rise keeps at least this ratio (a quiet brand's quarter day is noisy)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Tracker:
         self.fresh_from = 0  # expectations before this bucket predate a change of level
         self.incidents: dict[str, list[Incident]] = {name: [] for name in DETECTED}
         self.spreads: list[Spread] = []  # the one-bucket spread in force at each bucket, for the band
+        self.thresholds: list[float] = []  # the score a volume spike had to reach at each bucket
 
     def __len__(self) -> int:
         return len(self.baseline.history)
@@ -105,6 +107,7 @@ class Tracker:
         finally:
             self.baseline.history.truncate(length)
             del self.spreads[length:]
+            del self.thresholds[length:]
             for name, saved in episodes.items():
                 self.episodes[name].restore(saved)
             for name, count in opened.items():
@@ -122,6 +125,7 @@ class Tracker:
         expected = level * profile
         b.history.push(count, negative, expected, profile)
         self.spreads.append(b.spread[0])
+        self.thresholds.append(signals.volume_threshold(level * b.buckets(24), self.sensitivity, self.tuning))
         if self.negative:
             self._accumulate(i, count, negative)
         if count > math.floor(self.tuning.quiet_fraction * expected):
@@ -156,7 +160,7 @@ class Tracker:
 
     def _signals(self, i: int, filling: bool = False) -> dict[str, Signal | None]:
         b, s, t = self.baseline, self.sensitivity, self.tuning
-        out = {"volume_spike": signals.volume(b, i, s, t, self._limits(i, "volume_spike"))}
+        out = {"volume_spike": signals.volume(b, i, s, t, self._limits(i, "volume_spike"), self.thresholds[i])}
         if not filling:
             out["silence"] = signals.silence(b, i, s, t, self.quiet_from, self._lull(i))
         if self.negative:
@@ -172,13 +176,28 @@ class Tracker:
         updates = []
         for name, signal in self._signals(i, filling).items():
             episode = self.episodes[name]
-            change = episode.step(i, signal)
+            change = episode.step(i, signal, name == "volume_spike" and self._continues(i, signal))
             if change is None or episode.current is None:
                 continue
             if change == "opened":
                 self.incidents[name].append(episode.current)
             updates.append(Update(i, change, replace(episode.current)))
         return updates
+
+    def _continues(self, i: int, signal: Signal | None) -> bool:
+        """A volume spike that opens within ``continue_hours`` of the last one's opening, after it resolved, with
+        the whole time since risen by half the preset's ratio and each quarter of it by ``CONTINUED``: the same
+        lasting change (a quiet brand's campaign falls back into the band each evening, its hours too few to
+        hold an incident open until its new level is adopted), so it reopens that incident."""
+        last = self.episodes["volume_spike"].current
+        if signal is None or not signal.opens or last is None or last.active or last.resolution != "back_in_band":
+            return False
+        span = i + 1 - last.opened
+        if not 4 <= span <= self.baseline.buckets(self.tuning.continue_hours):
+            return False
+        cuts = [last.opened + span * q // 4 for q in range(5)]
+        return self._ratio(cuts[0], cuts[-1]) >= 1 + (self.sensitivity.ratio - 1) / 2 \
+            and all(self._ratio(a, z) >= CONTINUED for a, z in zip(cuts, cuts[1:]))
 
     def _settle(self, i: int, count: int, expected: float, looking: bool = False) -> None:
         b, ep = self.baseline, self.episodes
@@ -276,7 +295,7 @@ class Tracker:
     def band(self, i: int) -> tuple[float, float, float]:
         """Expected count of bucket ``i`` and the band around it at this sensitivity."""
         expected = self.baseline.history.expected[i]
-        width = self.sensitivity.z * self.spreads[i].sd(expected)
+        width = self.thresholds[i] * self.spreads[i].sd(expected)
         return expected, max(0.0, expected - width), max(expected + width, expected * self.sensitivity.ratio)
 
 

@@ -88,14 +88,15 @@ class Episode:
             saved.incident.__dict__.update(saved.fields.__dict__)  # the same object, as lists elsewhere hold it
         self.current, self.in_band, self.clear_from = saved.incident, saved.in_band, saved.clear_from
 
-    def step(self, i: int, signal: Signal | None) -> Change | None:
-        """Feed bucket ``i``'s signal; the change it caused, if any."""
+    def step(self, i: int, signal: Signal | None, continues: bool = False) -> Change | None:
+        """Feed bucket ``i``'s signal; the change it caused, if any. ``continues``: a detection that carries
+        on the last incident (reopens it however long ago it resolved)."""
         if self.active:
             return self._follow(i, signal)
         if signal is None or not signal.opens:
             return None
         incident = self.current
-        if incident is not None and incident.resolved is not None and i - incident.resolved < self.cooldown:
+        if incident is not None and incident.resolved is not None and (i - incident.resolved < self.cooldown or continues):
             incident.state, incident.resolved, incident.resolution = "updated", None, None
             incident.sequence += 1
             incident.told_ratio = _ratio(signal)

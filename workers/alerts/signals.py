@@ -8,6 +8,7 @@ scored only once it expects ``min_expected`` mentions: a brand at five a day nev
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from workers.alerts.baseline import Baseline
@@ -50,8 +51,23 @@ class Limits:
         return self.hold_scale or self.reach
 
 
-def volume(b: Baseline, i: int, s: Sensitivity, t: Tuning, limits: Limits) -> Signal | None:
-    """More mentions than expected: idle, the strongest window that opens; open, the one that holds."""
+def volume_threshold(per_day: float, s: Sensitivity, t: Tuning) -> float:
+    """The score a volume window must reach to open an incident at a brand with ``per_day`` mentions a day.
+
+    The preset's, less ``quiet_relief`` at ``quiet_full`` mentions a day or fewer, and less in proportion to
+    the log of the mentions a day up to ``quiet_from`` (none above): a quiet brand's windows mostly expect
+    too few mentions to be scored at all, so it has far fewer chances a day to score high by chance, and
+    the same false alarms a year allow it a lower score.
+    """
+    if per_day >= t.quiet_from:
+        return s.z
+    part = min(1.0, math.log(t.quiet_from / max(per_day, 1e-9)) / math.log(t.quiet_from / t.quiet_full))
+    return s.z - t.quiet_relief * part
+
+
+def volume(b: Baseline, i: int, s: Sensitivity, t: Tuning, limits: Limits, threshold: float) -> Signal | None:
+    """More mentions than expected: idle, the strongest window that opens (scoring ``threshold``,
+    ``volume_threshold``); open, the one that holds."""
     h, end = b.history, i + 1
     p_count, p_expected = h.p_count, h.p_expected
     _, mentions = b.level(i)
@@ -68,9 +84,9 @@ def volume(b: Baseline, i: int, s: Sensitivity, t: Tuning, limits: Limits) -> Si
         if expected < t.min_expected or observed < ratio * expected or observed < floor:
             continue
         z = b.spread[k].above(observed, expected, extra)
-        if z < (t.keep_z if holding else s.z) or (best is not None and z <= best.score):
+        if z < (t.keep_z if holding else threshold) or (best is not None and z <= best.score):
             continue
-        best = Signal(z, observed, expected, scale, z >= s.z and observed >= s.min_count, holding)
+        best = Signal(z, observed, expected, scale, z >= threshold and observed >= s.min_count, holding)
     return best
 
 

@@ -58,11 +58,15 @@ class Tuning:
     refit_hours: float = 24.0  # rhythm and dispersion are re-learnt this often (6 h in the first week)
     max_scale_hours: float = 24.0  # longest window a spike is summed over
     min_expected: float = 0.6  # a window is scored only when it expects at least this many mentions
+    quiet_relief: float = 0.5  # a volume spike opens on a score this much lower at a brand with quiet_full
+    quiet_full: float = 5.0  # mentions a day or fewer (it has far fewer windows a day that could alarm by chance),
+    quiet_from: float = 400.0  # less in proportion to the log of its mentions a day up to this many (none above)
     clip_z: float = 4.0  # counts above this score enter the baseline clipped
     keep_z: float = 2.5  # an open incident stays open while its score is at least this ...
     hold_hours: float = 2.0  # ... over its own window or one of up to this long ...
     resolve_hours: float = 0.5  # ... and resolves after this long back in the band
     cooldown_hours: float = 2.0  # a new detection this soon after resolving reopens the same incident
+    continue_hours: float = 36.0  # ... as does one this soon after the last opened, if the rise has lasted since
     shift_hours: float = 12.0 # a rise that holds this long becomes the new level (once, then re-baselined)
     shift_keep: float = 0.6  # ... provided its second half keeps this share of its first half's excess
     rise_z: float = 2.0  # an unalerted rise is adopted after a day with every quarter scoring this much above
