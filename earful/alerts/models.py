@@ -91,7 +91,8 @@ class IncidentSummary(BaseModel):
     sequence: int = Field(description="1 when opened, +1 at each change worth telling")
     interval: int = Field(description="bucket length, seconds")
     sensitivity: str
-    threshold: float = Field(description="the score that raised it")
+    threshold: float = Field(description="the score it had to reach (the preset's; a quiet brand's volume spike "
+                                         "less, as it has fewer chances a day to score high by chance)")
     opened_at: datetime = Field(description="start of the bucket whose data raised it")
     detected_at: datetime = Field(description="when it was raised")
     updated_at: datetime

@@ -38,6 +38,7 @@ class Incident:
     peak_observed: float = 0.0
     peak_at: int = 0
     told_ratio: float = 0.0
+    threshold: float = 0.0  # the score it had to reach to open, where not the preset's (0)
 
     @property
     def active(self) -> bool:
@@ -103,7 +104,8 @@ class Episode:
             incident.scale = max(incident.scale, signal.scale)
             incident.record(i, signal)
             return "reopened"
-        self.current = Incident(self.trigger, opened=i, updated=i, scale=signal.scale, told_ratio=_ratio(signal))
+        self.current = Incident(self.trigger, opened=i, updated=i, scale=signal.scale, told_ratio=_ratio(signal),
+                                threshold=signal.threshold)
         self.current.record(i, signal)
         self.in_band = 0
         return "opened"

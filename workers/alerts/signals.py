@@ -29,6 +29,7 @@ class Signal:
     holds: bool  # still outside the band (keeps an open incident open)
     total: float = 0.0  # all mentions in the window (negative triggers: the denominator of the share)
     usual_share: float = 0.0
+    threshold: float = 0.0  # the score it had to reach to open, where not the preset's (0)
 
     def beats(self, other: Signal | None) -> bool:
         return other is None or (self.opens, self.holds, self.score) > (other.opens, other.holds, other.score)
@@ -86,7 +87,8 @@ def volume(b: Baseline, i: int, s: Sensitivity, t: Tuning, limits: Limits, thres
         z = b.spread[k].above(observed, expected, extra)
         if z < (t.keep_z if holding else threshold) or (best is not None and z <= best.score):
             continue
-        best = Signal(z, observed, expected, scale, z >= threshold and observed >= s.min_count, holding)
+        best = Signal(z, observed, expected, scale, z >= threshold and observed >= s.min_count, holding,
+                      threshold=threshold)
     return best
 
 

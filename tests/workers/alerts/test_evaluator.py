@@ -89,6 +89,23 @@ def test_a_spike_opens_one_incident_that_is_updated_then_resolved(index: Embedde
     assert [v.sequence for v in incident.versions] == [1, 2, 3] and incident.sequence == 3
 
 
+def test_a_stored_incident_names_the_score_it_had_to_reach(index: EmbeddedIndex, state: StateStore) -> None:
+    """A busy brand's volume spike is raised at the preset's score (4.5 at medium); a quiet brand's at a lower
+    one (about 4.1 at 10 mentions a day), and the incident says so, in its band too."""
+    seeded(index, per_day=600)
+    seeded(index, days=28, per_day=10, brand="globex")
+    evaluator = Evaluator(index, state, config_with(), clock=Clock())
+    spikes = burst(NOW - timedelta(minutes=6), 100) + burst(NOW - timedelta(minutes=6), 20, brand="globex")
+    index.upsert(spikes)
+    assert sorted((o.rule, o.change) for o in evaluator.after_batch(spikes)) == [
+        ("acme-volume", "opened"), ("globex-volume", "opened")]
+    stored = {incident.brand: incident for incident in Incidents(state).all()}
+    assert stored["acme"].threshold == 4.5
+    assert 4.0 < stored["globex"].threshold < 4.3
+    quiet = stored["globex"]
+    assert quiet.score >= quiet.threshold and quiet.expected < quiet.upper < quiet.observed
+
+
 def test_a_14_day_backfill_opens_none(index: EmbeddedIndex, state: StateStore) -> None:
     clock = Clock()
     evaluator = Evaluator(index, state, config_with(), clock=clock)
