@@ -162,7 +162,9 @@ class Tracker:
         b, s, t = self.baseline, self.sensitivity, self.tuning
         out = {"volume_spike": signals.volume(b, i, s, t, self._limits(i, "volume_spike"), self.thresholds[i])}
         if not filling:
-            out["silence"] = signals.silence(b, i, s, t, self.quiet_from, self._lull(i))
+            per_day = b.level(i)[0] * b.buckets(24)  # as at the bucket's start (``_take``)
+            out["silence"] = signals.silence(b, i, s, t, self.quiet_from, self._lull(i),
+                                             signals.silence_threshold(per_day, s, t))
         if self.negative:
             out["negative_spike"], out["negative_share"] = signals.negative(
                 b, i, s, t, self._limits(i, "negative_spike"), self._limits(i, "negative_share"), self.cusums)

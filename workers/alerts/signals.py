@@ -52,18 +52,26 @@ class Limits:
         return self.hold_scale or self.reach
 
 
-def volume_threshold(per_day: float, s: Sensitivity, t: Tuning) -> float:
-    """The score a volume window must reach to open an incident at a brand with ``per_day`` mentions a day.
+def quietness(per_day: float, busy_from: float, t: Tuning) -> float:
+    """How quiet a brand with ``per_day`` mentions a day is: 1 at ``quiet_full`` or fewer, 0 from ``busy_from``,
+    in proportion to the log in between. A quiet brand's windows mostly expect too few mentions to be scored
+    at all, so it has far fewer chances a day to score high by chance, and the same false alarms a year allow
+    it a lower score."""
+    if per_day >= busy_from:
+        return 0.0
+    return min(1.0, math.log(busy_from / max(per_day, 1e-9)) / math.log(busy_from / t.quiet_full))
 
-    The preset's, less ``quiet_relief`` at ``quiet_full`` mentions a day or fewer, and less in proportion to
-    the log of the mentions a day up to ``quiet_from`` (none above): a quiet brand's windows mostly expect
-    too few mentions to be scored at all, so it has far fewer chances a day to score high by chance, and
-    the same false alarms a year allow it a lower score.
-    """
-    if per_day >= t.quiet_from:
-        return s.z
-    part = min(1.0, math.log(t.quiet_from / max(per_day, 1e-9)) / math.log(t.quiet_from / t.quiet_full))
-    return s.z - t.quiet_relief * part
+
+def volume_threshold(per_day: float, s: Sensitivity, t: Tuning) -> float:
+    """The score a volume window must reach to open at a brand with ``per_day`` mentions a day: the preset's,
+    less up to ``quiet_relief`` (at ``quiet_full`` mentions a day or fewer, none from ``quiet_from``)."""
+    return s.z - t.quiet_relief * quietness(per_day, t.quiet_from, t)
+
+
+def silence_threshold(per_day: float, s: Sensitivity, t: Tuning) -> float:
+    """The score ``silence``'s own reliefs are taken from: the preset's, less up to ``silence_quiet_relief``
+    (none from ``silence_quiet_from`` mentions a day)."""
+    return s.z - t.silence_quiet_relief * quietness(per_day, t.silence_quiet_from, t)
 
 
 def volume(b: Baseline, i: int, s: Sensitivity, t: Tuning, limits: Limits, threshold: float) -> Signal | None:
@@ -179,7 +187,8 @@ def _spike(s: Sensitivity, t: Tuning, limits: Limits, z: float, z_share: float, 
     return None
 
 
-def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int, lull: float = float("inf")) -> Signal | None:
+def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int, lull: float = float("inf"),
+            threshold: float | None = None) -> Signal | None:
     """Nothing (or next to nothing) since bucket ``quiet_from`` although mentions were expected: on the score
     alone, or on a weaker one once the run expected well more than ``lull``, this brand's longest ordinary
     lull of the last weeks (``lulls``)."""
@@ -192,8 +201,9 @@ def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int, lul
     k = max(j for j, scale in enumerate(b.scales) if scale <= length or j == 0)
     _, mentions = b.level(i)
     z = b.spread[k].absent(observed, expected, 1.0 / (mentions + 1.0))
-    long_enough = length * b.step >= 60 * t.silence_min_minutes or -z >= s.z + t.silence_quick
-    strong = -z >= s.z - t.silence_relief and expected >= t.silence_min_expected
-    past_lulls = expected >= max(t.lull_factor * lull, t.lull_min_expected) and -z >= s.z - t.silence_relief - t.lull_relief
+    top = s.z if threshold is None else threshold  # silence_threshold
+    long_enough = length * b.step >= 60 * t.silence_min_minutes or -z >= top + t.silence_quick
+    strong = -z >= top - t.silence_relief and expected >= t.silence_min_expected
+    past_lulls = expected >= max(t.lull_factor * lull, t.lull_min_expected) and -z >= top - t.silence_relief - t.lull_relief
     opens = long_enough and (strong or past_lulls)
     return Signal(z, observed, expected, length, opens, -z >= t.keep_z)
