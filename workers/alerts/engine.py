@@ -32,6 +32,12 @@ SILENT = 0.2  # ... unless it fell below this fraction of the expected volume
 CONTINUED = 1.3  # every quarter of a lasting rise keeps at least this ratio (a quiet brand's quarter day is noisy)
 
 
+def _quarters(start: int, end: int) -> list[tuple[int, int]]:
+    """Buckets ``start`` .. ``end - 1`` in four consecutive parts, as (start, end) pairs."""
+    cuts = [start + (end - start) * q // 4 for q in range(5)]
+    return list(zip(cuts, cuts[1:]))
+
+
 @dataclass(frozen=True)
 class Peek:
     """Each trigger's incident (active or last) after the unfinished buckets, and their expected bands."""
@@ -73,7 +79,7 @@ class Tracker:
         self.fresh_from = 0  # expectations before this bucket predate a change of level
         self.incidents: dict[str, list[Incident]] = {name: [] for name in DETECTED}
         self.spreads: list[Spread] = []  # the one-bucket spread in force at each bucket, for the band
-        self.thresholds: list[float] = []  # the score a volume spike had to reach at each bucket
+        self.per_day: list[float] = []  # the brand's mentions a day as each bucket began (its thresholds)
 
     def __len__(self) -> int:
         return len(self.baseline.history)
@@ -107,7 +113,7 @@ class Tracker:
         finally:
             self.baseline.history.truncate(length)
             del self.spreads[length:]
-            del self.thresholds[length:]
+            del self.per_day[length:]
             for name, saved in episodes.items():
                 self.episodes[name].restore(saved)
             for name, count in opened.items():
@@ -125,7 +131,7 @@ class Tracker:
         expected = level * profile
         b.history.push(count, negative, expected, profile)
         self.spreads.append(b.spread[0])
-        self.thresholds.append(signals.volume_threshold(level * b.buckets(24), self.sensitivity, self.tuning))
+        self.per_day.append(level * b.buckets(24))
         if self.negative:
             self._accumulate(i, count, negative)
         if count > math.floor(self.tuning.quiet_fraction * expected):
@@ -160,10 +166,11 @@ class Tracker:
 
     def _signals(self, i: int, filling: bool = False) -> dict[str, Signal | None]:
         b, s, t = self.baseline, self.sensitivity, self.tuning
-        out = {"volume_spike": signals.volume(b, i, s, t, self._limits(i, "volume_spike"), self.thresholds[i])}
+        per_day = self.per_day[i]
+        out = {"volume_spike": signals.volume(b, i, s, t, self._limits(i, "volume_spike"),
+                                              signals.volume_threshold(per_day, s, t))}
         if not filling:
-            per_day = b.level(i)[0] * b.buckets(24)  # as at the bucket's start (``_take``)
-            out["silence"] = signals.silence(b, i, s, t, self.quiet_from, self._lull(i),
+            out["silence"] = signals.silence(b, i, t, self.quiet_from, self._lull(i),
                                              signals.silence_threshold(per_day, s, t))
         if self.negative:
             out["negative_spike"], out["negative_share"] = signals.negative(
@@ -197,9 +204,8 @@ class Tracker:
         span = i + 1 - last.opened
         if not 4 <= span <= self.baseline.buckets(self.tuning.continue_hours):
             return False
-        cuts = [last.opened + span * q // 4 for q in range(5)]
-        return self._ratio(cuts[0], cuts[-1]) >= 1 + (self.sensitivity.ratio - 1) / 2 \
-            and all(self._ratio(a, z) >= CONTINUED for a, z in zip(cuts, cuts[1:]))
+        return self._ratio(last.opened, i + 1) >= self.sensitivity.holding_ratio \
+            and all(self._ratio(a, z) >= CONTINUED for a, z in _quarters(last.opened, i + 1))
 
     def _settle(self, i: int, count: int, expected: float, looking: bool = False) -> None:
         b, ep = self.baseline, self.episodes
@@ -225,7 +231,7 @@ class Tracker:
         """A rise over ``start`` .. ``end`` that keeps most of its size in its second half."""
         middle = (start + end) // 2
         first, second = self._ratio(start, middle, negative), self._ratio(middle, end, negative)
-        floor = 1 + (self.sensitivity.ratio - 1) / 2
+        floor = self.sensitivity.holding_ratio
         return min(first, second) >= floor and second - 1 >= self.tuning.shift_keep * (first - 1)
 
     def _adapt(self, i: int) -> list[Update]:
@@ -263,8 +269,8 @@ class Tracker:
             return
         if self._ratio(start, i + 1) > 1:
             start = i + 1 - 2 * self.shift
-            cuts = [start + (i + 1 - start) * q // 4 for q in range(5)]  # every quarter risen: no burst and tail
-            if start >= earliest and all(self._rose(a, z) for a, z in zip(cuts, cuts[1:])):
+            # every quarter risen: no burst and tail
+            if start >= earliest and all(self._rose(a, z) for a, z in _quarters(start, i + 1)):
                 b.new_level(start)
                 self.fresh_from = i + 1
                 b.history.relabel(start, level=True, rhythm=False, unclip=True)  # expected at the old level
@@ -297,7 +303,7 @@ class Tracker:
     def band(self, i: int) -> tuple[float, float, float]:
         """Expected count of bucket ``i`` and the band around it at this sensitivity."""
         expected = self.baseline.history.expected[i]
-        width = self.thresholds[i] * self.spreads[i].sd(expected)
+        width = signals.volume_threshold(self.per_day[i], self.sensitivity, self.tuning) * self.spreads[i].sd(expected)
         return expected, max(0.0, expected - width), max(expected + width, expected * self.sensitivity.ratio)
 
 

@@ -82,7 +82,7 @@ def volume(b: Baseline, i: int, s: Sensitivity, t: Tuning, limits: Limits, thres
     _, mentions = b.level(i)
     extra = 1.0 / (mentions + 1.0)
     holding = limits.hold_scale > 0
-    ratio = 1 + (s.ratio - 1) / 2 if holding else s.ratio
+    ratio = s.holding_ratio if holding else s.ratio
     floor = 0 if holding else s.min_count
     best: Signal | None = None
     for k, scale in enumerate(b.scales):
@@ -187,11 +187,11 @@ def _spike(s: Sensitivity, t: Tuning, limits: Limits, z: float, z_share: float, 
     return None
 
 
-def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int, lull: float = float("inf"),
-            threshold: float | None = None) -> Signal | None:
+def silence(b: Baseline, i: int, t: Tuning, quiet_from: int, lull: float, threshold: float) -> Signal | None:
     """Nothing (or next to nothing) since bucket ``quiet_from`` although mentions were expected: on the score
     alone, or on a weaker one once the run expected well more than ``lull``, this brand's longest ordinary
-    lull of the last weeks (``lulls``)."""
+    lull of the last weeks (``lulls``). ``threshold`` (``silence_threshold``) is the score the reliefs are
+    taken from."""
     h = b.history
     if quiet_from > i:
         return None
@@ -201,9 +201,9 @@ def silence(b: Baseline, i: int, s: Sensitivity, t: Tuning, quiet_from: int, lul
     k = max(j for j, scale in enumerate(b.scales) if scale <= length or j == 0)
     _, mentions = b.level(i)
     z = b.spread[k].absent(observed, expected, 1.0 / (mentions + 1.0))
-    top = s.z if threshold is None else threshold  # silence_threshold
-    long_enough = length * b.step >= 60 * t.silence_min_minutes or -z >= top + t.silence_quick
-    strong = -z >= top - t.silence_relief and expected >= t.silence_min_expected
-    past_lulls = expected >= max(t.lull_factor * lull, t.lull_min_expected) and -z >= top - t.silence_relief - t.lull_relief
+    long_enough = length * b.step >= 60 * t.silence_min_minutes or -z >= threshold + t.silence_quick
+    strong = -z >= threshold - t.silence_relief and expected >= t.silence_min_expected
+    past_lulls = expected >= max(t.lull_factor * lull, t.lull_min_expected) \
+        and -z >= threshold - t.silence_relief - t.lull_relief
     opens = long_enough and (strong or past_lulls)
     return Signal(z, observed, expected, length, opens, -z >= t.keep_z)

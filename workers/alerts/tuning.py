@@ -20,6 +20,11 @@ class Sensitivity:
     share_gain: float  # negative share at least this much above the usual one (absolute, 0-1)
     min_count: int = 5  # never alert below this many mentions (negative mentions for negative triggers)
 
+    @property
+    def holding_ratio(self) -> float:
+        """Half-way from 1 to ``ratio``: what keeps an incident open, or a rise counted as lasting."""
+        return 1 + (self.ratio - 1) / 2
+
 
 PRESETS: dict[str, Sensitivity] = {
     "low": Sensitivity("low", z=6.0, ratio=3.0, share_gain=0.2),
