@@ -35,6 +35,18 @@ def steep_share(usual: float, gain: float) -> float:
     return (risen_share(usual, gain) + STEEPEST) / 2.0
 
 
+def cautious_share(usual: float, mentions: float, margin: float) -> float:
+    """The usual share ``margin`` standard errors higher, as learnt from ``mentions`` mentions.
+
+    A window's score is one draw against the usual share; a CUSUM adds up bucket after bucket against
+    it, so an estimate that is low by chance (a quiet brand's share rests on a few hundred mentions)
+    would add a little evidence at every bucket and alarm on ordinary weeks.
+    """
+    if not 0.0 < usual < 1.0:
+        return usual
+    return min(STEEPEST, usual + margin * math.sqrt(usual * (1.0 - usual) / max(mentions, 1.0)))
+
+
 def kl(p0: float, p1: float) -> float:
     """Kullback-Leibler divergence of a Bernoulli ``p0`` from ``p1``: the drift of the ratio under ``p0``."""
     return p0 * math.log(p0 / p1) + (1.0 - p0) * math.log((1.0 - p0) / (1.0 - p1))

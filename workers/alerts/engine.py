@@ -18,7 +18,7 @@ import numpy as np
 
 from workers.alerts import signals
 from workers.alerts.baseline import Baseline
-from workers.alerts.cusum import ShareCusum
+from workers.alerts.cusum import ShareCusum, cautious_share
 from workers.alerts.incidents import Change, Episode, Incident
 from workers.alerts.lulls import Lulls
 from workers.alerts.series import Series
@@ -149,11 +149,12 @@ class Tracker:
         level, _ = b.level(i)  # mentions a bucket; those of one bucket count as 1 + (n - 1) rho of them
         per_day = level / (1.0 + max(level - 1.0, 0.0) * rho) * b.buckets(24)
         z = self.sensitivity.z
+        reference = cautious_share(usual, mentions, self.tuning.cusum_margin)
         for name, run in self.cusums.items():
             if self.episodes[name].active:
                 run.reset(i)
             else:
-                run.step(i, negative, count, usual, self.sensitivity.share_gain, rho, self.arl_days * per_day,
+                run.step(i, negative, count, reference, self.sensitivity.share_gain, rho, self.arl_days * per_day,
                          z * z / 2.0)
 
     def _limits(self, i: int, name: str) -> Limits:
