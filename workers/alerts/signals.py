@@ -154,9 +154,17 @@ def _by_run(b: Baseline, i: int, s: Sensitivity, t: Tuning, run: ShareCusum, lim
         return None
     expected = h.window(h.p_expected, first, end) * usual
     k = max(j for j, scale in enumerate(b.scales) if scale <= end - first or j == 0)
-    if count_too and b.spread_negative[k].above(hits, expected, 1.0 / (mentions + 1.0) / max(usual, 1e-3)) < t.share_z:
+    if count_too and not _count_rose(b.spread_negative[k].above(hits, expected, 1.0 / (mentions + 1.0) / max(usual, 1e-3)),
+                                     hits, expected, s, t):
         return None
     return Signal(run.score(), hits, expected if count_too else total * usual, end - first, True, False, total, usual)
+
+
+def _count_rose(z: float, hits: float, expected: float, s: Sensitivity, t: Tuning) -> bool:
+    """The negative count of a run the share's CUSUM alarms on rose too: it scores ``share_z``, or ``run_count_z``
+    where it also rose by the preset's ratio. The CUSUM has already judged the share's rise unlikely; a mid
+    brand's count over a few hours is too small to score 3 on its own even when it doubled."""
+    return z >= t.share_z or (z >= t.run_count_z and hits >= s.ratio * expected)
 
 
 def _gain_ok(s: Sensitivity, hits: float, total: float, usual: float) -> bool:

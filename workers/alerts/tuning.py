@@ -94,6 +94,8 @@ class Tuning:
     count_share_relief: float = 0.5  # ... and one raised by its count, the share to the threshold less this
     leap: float = 5.0  # ... or, in a window expecting under one negative mention, one at twice the score and
     # this many times the preset's ratio, the share to share_z (a quiet brand's hour of complaints)
+    run_count_z: float = 2.0  # a run the share's CUSUM alarms on opens a negative spike with its count scoring
+    # share_z, or this much where the count also rose by the preset's ratio
     cusum_days: float = 1000.0  # the share's CUSUM alarms by chance about once in this many days at medium, ...
     cusum_margin: float = 1.0  # ... judged against the usual share this many standard errors higher (a quiet
     # brand's usual share rests on few mentions, and a sum over many buckets would add up its error)
