@@ -40,6 +40,19 @@ def test_alerts_page_lists_rules_open_and_past_incidents(open_client: TestClient
     assert 'aria-current="page">Alerts' in html
 
 
+def test_a_past_incident_is_listed_by_its_strongest_window(open_client: TestClient, alerts_state: StateStore) -> None:
+    """A resolved incident's latest figures are its last window still out of the band, often a small one: the list
+    shows the strongest score and count it reached, and the last window only as a hint."""
+    resolved = demo_incidents(alerts_state)["resolved"]
+    assert resolved.peak_score > resolved.score
+    html = open_client.get("/alerts").text
+    past = html.split('id="past"')[1]
+    row = next(r for r in past.split("<tr>") if f'/alerts/events/{resolved.id}"' in r)
+    score = re.search(r'data-label="Strongest score" class="num">([^<]+)<', row)
+    assert score and float(score.group(1)) == round(resolved.peak_score, 1)
+    assert "at its strongest; its last window" in row
+
+
 def test_rules_made_through_the_api_are_listed_as_editable(open_client: TestClient) -> None:
     made = open_client.post("/api/v1/alerts/rules", json={"id": "initech-silence", "brand": "initech",
                                                            "trigger": "silence", "email": ["team@example.com"]})
