@@ -14,10 +14,11 @@ from fastapi.responses import HTMLResponse
 from api.dashboard.alerts import INTERVALS, RESOLUTIONS, TRIGGERS, rule_scope, viewer_zone
 from api.dashboard.options import brand_names
 from api.dashboard.web import PageError, ViewerDep, render
-from api.deps import ConfigDep, StateDep
+from api.deps import ConfigDep, IndexDep, StateDep
 from earful.alert_store import AlertRules, Incidents
 from earful.alerts.models import Incident, RuleView
 from earful.alerts.snooze import current_snooze
+from workers.alerts.evidence import as_scored_now
 
 router = APIRouter(include_in_schema=False)
 NEGATIVE_TRIGGERS = ("negative_spike", "negative_share")
@@ -68,7 +69,7 @@ def find_rule(state: StateDep, config: ConfigDep, rule_id: str) -> RuleView | No
 
 @router.get("/alerts/events/{incident_id}", response_class=HTMLResponse)
 def incident_page(incident_id: str, request: Request, seen: ViewerDep, config: ConfigDep,
-                  state: StateDep) -> HTMLResponse:
+                  state: StateDep, index: IndexDep) -> HTMLResponse:
     """One incident: what was seen against what was expected, why (evidence), and what to do about it."""
     incident = Incidents(state).get(incident_id[:200])
     if incident is None:
@@ -79,10 +80,13 @@ def incident_page(incident_id: str, request: Request, seen: ViewerDep, config: C
     negative = incident.trigger in NEGATIVE_TRIGGERS
     window = mentions_link(rule, incident, incident.window_start, incident.window_end,
                            **({"sentiment": "negative"} if negative else {}))
-    context = {"incident": incident, "rule": rule, "scope": rule_scope(rule, brand_names(config)),
+    names = brand_names(config)
+    context = {"incident": incident, "rule": rule, "scope": rule_scope(rule, names),
+               "brand_name": names.get(incident.brand, incident.brand) if incident.brand else None,
                "negative": negative, "chart": band_chart(incident, rule, zone), "outside": outside(incident),
                "window_link": window, "term_links": term_links(rule, incident), "zone": zone, "now": now,
-               "snooze": current_snooze(state, rule.id, now) if rule else None, "evidence": incident.evidence,
+               "snooze": current_snooze(state, rule.id, now) if rule else None,
+               "evidence": as_scored_now(index, incident.evidence, incident.brand),
                "verdict": incident.feedback[-1] if incident.feedback else None, "triggers": TRIGGERS,
                "resolutions": RESOLUTIONS, "intervals": INTERVALS, "verdicts": VERDICTS, "snoozes": SNOOZES}
     return render(request, seen, "alerts_incident.html", context)

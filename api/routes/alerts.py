@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from pydantic import BaseModel, Field
 
-from api.deps import ConfigDep, StateDep
+from api.deps import ConfigDep, IndexDep, StateDep
 from api.problems import NOT_FOUND
 from earful.alert_actions import give_feedback, snooze
 from earful.alert_store import AlertRules, IncidentNotFound, Incidents
@@ -16,6 +16,7 @@ from earful.alerts.rules import AlertRule
 from earful.alerts.snooze import Snooze, current_snooze, unsnooze
 from earful.models import utcnow
 from earful.params import parse_time
+from workers.alerts.evidence import as_scored_now
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 MAX_LIMIT = 200
@@ -111,12 +112,14 @@ def list_events(
 
 
 @router.get("/events/{incident_id}", response_model=Incident, responses=NOT_FOUND)
-def get_event(incident_id: str, state: StateDep) -> Incident:
-    """One incident with its evidence, versions and the series around it (observed and expected band per bucket)."""
+def get_event(incident_id: str, state: StateDep, index: IndexDep) -> Incident:
+    """One incident with its evidence, versions and the series around it (observed and expected band per bucket).
+
+    The top mentions carry their sentiment as scored now (refined since the incident opened, usually)."""
     found = Incidents(state).get(incident_id)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no incident {incident_id[:80]!r}")
-    return found
+    return found.model_copy(update={"evidence": as_scored_now(index, found.evidence, found.brand)})
 
 
 @router.post("/events/{incident_id}/feedback", response_model=Incident, responses=NOT_FOUND)

@@ -35,6 +35,9 @@ class EvidenceMention(BaseModel):
     published_at: datetime
     sentiment: str
     sentiment_score: float | None = None
+    passage: str | None = Field(default=None, description="what was read toward the rule's brand to give it its "
+                                "label (its passages, joined by ' … ', up to 300 characters); null when the "
+                                "mention was read whole")
     engagement: int | None = None
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from earful.alerts.models import DrivingTerm, Evidence, EvidenceMention, SourceShift
 from earful.config import AppConfig
-from earful.models import Mention, Sentiment
+from earful.models import BrandSentiment, Mention, Sentiment
 from search.analytics.series import Tally
 from search.analytics.themes import ThemeQuery, extractor_for, themes
 from search.analytics.top import top_values
@@ -22,6 +22,7 @@ from workers.alerts.scope import RuleScope
 
 logger = logging.getLogger(__name__)
 TOP_MENTIONS = 5
+PASSAGE_CHARS = 300
 READ = 200  # newest mentions of the window read to pick the top ones from
 BASELINE = timedelta(days=7)
 
@@ -35,13 +36,45 @@ def _toward(mention: Mention, brand: str | None) -> Sentiment:
     return mention.sentiment_toward(brand) if brand else mention.sentiment
 
 
+def read_toward(sentiment: Sentiment) -> str | None:
+    """The passages a brand's label was read from, joined and cut to ``PASSAGE_CHARS`` (None: read whole)."""
+    if not isinstance(sentiment, BrandSentiment) or not sentiment.passages:
+        return None
+    joined = " … ".join(" ".join(p.text.split()) for p in sentiment.passages)
+    return joined if len(joined) <= PASSAGE_CHARS else joined[:PASSAGE_CHARS - 1].rstrip() + "…"
+
+
 def _item(mention: Mention, brand: str | None) -> EvidenceMention:
     sentiment = _toward(mention, brand)
     return EvidenceMention(id=mention.id, url=mention.url, title=mention.title[:300], text=mention.text[:300],
                            source=mention.source, source_name=mention.source_name, author=mention.author,
                            published_at=mention.published_at, sentiment=sentiment.label,
-                           sentiment_score=sentiment.score,
+                           sentiment_score=sentiment.score, passage=read_toward(sentiment),
                            engagement=_engagement(mention) if mention.engagement else None)
+
+
+def as_scored_now(index: IndexBackend, evidence: Evidence | None, brand: str | None) -> Evidence | None:
+    """``evidence`` with each top mention's label, score and passage toward ``brand`` as the index holds them now.
+
+    Evidence is gathered as an incident opens, seconds after its mentions were collected and usually before
+    the accurate scorer refined them; what people read later should be the refined sentiment.
+    """
+    if evidence is None or not evidence.top_mentions:
+        return evidence
+    try:
+        stored = {m.id: m for m in index.get([item.id for item in evidence.top_mentions])}
+    except Exception:  # the stored evidence is still worth showing
+        logger.warning("could not read the current sentiment of an incident's top mentions", exc_info=True)
+        return evidence
+    items = []
+    for item in evidence.top_mentions:
+        mention = stored.get(item.id)
+        if mention is not None:
+            now = _toward(mention, brand)
+            item = item.model_copy(update={"sentiment": now.label, "sentiment_score": now.score,
+                                           "passage": read_toward(now)})
+        items.append(item)
+    return evidence.model_copy(update={"top_mentions": items})
 
 
 def top_mentions(index: IndexBackend, scope: RuleScope, window: SearchFilters, negative_first: bool) -> list[EvidenceMention]:

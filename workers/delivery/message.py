@@ -48,6 +48,8 @@ def text_body(incident: Incident, change: str, ctx: Context, links: dict[str, st
         for m in mentions:
             lines.append(f'- "{quote(m.title or m.text)}" ({m.source_name}, {m.published_at:%d %b %H:%M}, '
                          f"{m.sentiment}){' ' + m.url if m.url else ''}")
+            if m.passage:
+                lines.append(f'  {_read_toward(ctx)}: "{quote(m.passage, 300)}"')
     for label, key in (("Driving words", "terms"), ("Sources", "sources"), ("Sentiment in the window", "sentiment")):
         if summary[key]:
             lines += ["", f"{label}: {summary[key]}"]
@@ -66,7 +68,7 @@ def html_body(incident: Incident, change: str, ctx: Context, links: dict[str, st
     mentions = (incident.evidence or Evidence()).top_mentions[:5]
     if mentions:
         items = "".join(_mention(m.title or m.text, m.url, f"{m.source_name}, {m.published_at:%d %b %H:%M}, "
-                                 f"{m.sentiment}") for m in mentions)
+                                 f"{m.sentiment}", m.passage, _read_toward(ctx)) for m in mentions)
         parts.append(f"<h3 style=\"font-size:15px\">Top mentions</h3><ul>{items}</ul>")
     summary = evidence_summary(incident.evidence)
     for label, key in (("Driving words", "terms"), ("Sources", "sources"), ("Sentiment in the window", "sentiment")):
@@ -81,7 +83,14 @@ def html_body(incident: Incident, change: str, ctx: Context, links: dict[str, st
     return f'<!doctype html><html><body style="font-family:sans-serif;font-size:14px">{body}</body></html>'
 
 
-def _mention(text: str, url: str | None, meta: str) -> str:
+def _read_toward(ctx: Context) -> str:
+    """How a passage is introduced: it is what the mention's label toward the rule's brand was read from."""
+    return f"Read toward {ctx.brand_name}" if ctx.brand_name else "Read"
+
+
+def _mention(text: str, url: str | None, meta: str, passage: str | None = None, lead: str = "Read") -> str:
     shown = escape(quote(text))
     linked = f'<a href="{escape(url)}">{shown}</a>' if url else shown
-    return f'<li>{linked}<br><span style="color:#666;font-size:12px">{escape(meta)}</span></li>'
+    read = (f'<br><span style="font-size:13px">{escape(lead)}: <i>“{escape(quote(passage, 300))}”</i></span>'
+            if passage else "")
+    return f'<li>{linked}<br><span style="color:#666;font-size:12px">{escape(meta)}</span>{read}</li>'

@@ -25,7 +25,9 @@ def sample_incident(rule: AlertRule, now: datetime) -> Incident:
         SeriesPoint(start=start, observed=47, expected=5.0, lower=2.0, upper=9.0)]
     mention = EvidenceMention(id="sample", url="https://example.com/a-sample-mention", title="A sample mention",
                               text="This is where the mentions that drive an incident are quoted.",
-                              source="feed", source_name="sample-source", published_at=now, sentiment="negative")
+                              source="feed", source_name="sample-source", published_at=now, sentiment="negative",
+                              passage="The passage an article's label toward the brand was read from." if rule.brand
+                              else None)
     return Incident(id=f"{rule.id}-test-{now:%Y%m%dT%H%M%S}", rule=rule.id, brand=rule.brand, trigger=rule.trigger,
                     state="open", sequence=1, interval=rule.interval, sensitivity=rule.sensitivity, threshold=4.5,
                     opened_at=start, detected_at=now, updated_at=now, window_start=start,

@@ -208,6 +208,8 @@ def test_alert_evidence_shows_the_sentiment_toward_the_rules_brand(index: IndexB
     assert top and all(item.sentiment == "negative" for item in top)
     by_id = {m.id: m for m in DOCS}
     assert all(item.sentiment == label_of(by_id[item.id], "globex") for item in evidence.top_mentions)
+    read = [(item.passage, "globex" in by_id[item.id].brand_sentiment) for item in evidence.top_mentions]
+    assert all(passage == ("a passage" if own else None) for passage, own in read) and any(own for _, own in read)
 
 
 def test_the_api_filters_and_shows_the_passages_read(index: IndexBackend, tmp_path) -> None:  # type: ignore[no-untyped-def]

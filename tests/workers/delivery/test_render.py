@@ -34,3 +34,25 @@ def test_the_chart_is_table_cells_per_hour_red_above_the_band() -> None:
     assert html.count("<td ") == 3 and html.count("#c62828") == 1 and html.count("#1e88e5") == 2
     assert chart.hourly(points)[0][1:] == (4, 8.0)
     assert chart.bars([]) == ""
+
+
+def test_a_top_mention_read_in_passages_quotes_what_its_label_was_read_from() -> None:
+    from workers.delivery.message import html_body, text_body
+    from workers.delivery.render import Context
+
+    rule = AlertRule(id="acme-neg", brand="acme", trigger="negative_spike")
+    incident = sample_incident(rule, NOW)
+    assert incident.evidence is not None
+    article = incident.evidence.top_mentions[0].model_copy(update={
+        "title": "Markets close higher", "passage": "Regulators fined Acme <Mobile> for hiding dropped calls."})
+    whole = article.model_copy(update={"id": "post", "title": "Acme is fine", "passage": None})
+    incident = incident.model_copy(update={"evidence": incident.evidence.model_copy(
+        update={"top_mentions": [article, whole]})})
+    ctx = Context(brand_name="Acme Mobile", public_url="https://earful.example.com")
+    links = {"incident": "i", "mentions": "m", "api": "a"}
+    text = text_body(incident, "opened", ctx, links)
+    assert '  Read toward Acme Mobile: "Regulators fined Acme <Mobile> for hiding dropped calls."' in text
+    assert text.count("Read toward") == 1
+    html = html_body(incident, "opened", ctx, links, "")
+    assert "Read toward Acme Mobile: <i>“Regulators fined Acme &lt;Mobile&gt; for hiding dropped calls.”</i>" in html
+    assert html.count("Read toward") == 1 and "<Mobile>" not in html
