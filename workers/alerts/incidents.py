@@ -38,7 +38,7 @@ class Incident:
     peak_observed: float = 0.0
     peak_at: int = 0
     told_ratio: float = 0.0
-    threshold: float = 0.0  # the score it had to reach to open, where not the preset's (0)
+    threshold: float = 0.0  # the score its opening signal had to reach
 
     @property
     def active(self) -> bool:

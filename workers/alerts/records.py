@@ -111,7 +111,7 @@ def _new(live: LiveRule, current: Episode, now: datetime) -> Incident:
     return Incident(
         id=incident_id(live.rule.id, opened), rule=live.rule.id, brand=live.rule.brand, trigger=live.rule.trigger,
         state="open", sequence=1, interval=live.step, sensitivity=sensitivity.name,
-        threshold=current.threshold or sensitivity.z,
+        threshold=current.threshold,
         opened_at=opened, detected_at=now, updated_at=now,
         window_start=live.time(current.opened - current.scale + 1), window_end=live.time(current.opened + 1),
         observed=current.observed, expected=current.expected, lower=0.0, upper=0.0, score=current.score,
@@ -129,7 +129,7 @@ def _figures(record: Incident, current: Episode, live: LiveRule, now: datetime) 
     baseline = live.tracker.baseline
     k = max(j for j, scale in enumerate(baseline.scales) if scale <= max(current.scale, 1))
     sensitivity = live.tracker.sensitivity
-    width = (current.threshold or sensitivity.z) * baseline.spread[k].sd(current.expected)
+    width = current.threshold * baseline.spread[k].sd(current.expected)
     record.lower = round(max(0.0, current.expected - width), 3)
     record.upper = round(max(current.expected + width, current.expected * sensitivity.ratio), 3)
     record.updated_at = now

@@ -29,7 +29,7 @@ class Signal:
     holds: bool  # still outside the band (keeps an open incident open)
     total: float = 0.0  # all mentions in the window (negative triggers: the denominator of the share)
     usual_share: float = 0.0
-    threshold: float = 0.0  # the score it had to reach to open, where not the preset's (0)
+    threshold: float = 0.0  # the score it had to reach to open (an opening signal always says; 0 when holding)
 
     def beats(self, other: Signal | None) -> bool:
         return other is None or (self.opens, self.holds, self.score) > (other.opens, other.holds, other.score)
@@ -157,7 +157,8 @@ def _by_run(b: Baseline, i: int, s: Sensitivity, t: Tuning, run: ShareCusum, lim
     if count_too and not _count_rose(b.spread_negative[k].above(hits, expected, 1.0 / (mentions + 1.0) / max(usual, 1e-3)),
                                      hits, expected, s, t):
         return None
-    return Signal(run.score(), hits, expected if count_too else total * usual, end - first, True, False, total, usual)
+    return Signal(run.score(), hits, expected if count_too else total * usual, end - first, True, False, total, usual,
+                  threshold=s.z)
 
 
 def _count_rose(z: float, hits: float, expected: float, s: Sensitivity, t: Tuning) -> bool:
@@ -176,7 +177,7 @@ def _share(s: Sensitivity, t: Tuning, limits: Limits, z_share: float, hits: floa
     if limits.hold_scale:
         return Signal(z_share, hits, total * usual, scale, False, True, total, usual) if z_share >= t.keep_z else None
     if z_share >= s.z and _gain_ok(s, hits, total, usual):
-        return Signal(z_share, hits, total * usual, scale, True, False, total, usual)
+        return Signal(z_share, hits, total * usual, scale, True, False, total, usual, threshold=s.z)
     return None
 
 
@@ -191,7 +192,8 @@ def _spike(s: Sensitivity, t: Tuning, limits: Limits, z: float, z_share: float, 
     # a quiet brand's hour of complaints: too few mentions for the share to reach the threshold, a count far past it
     by_leap = expected < 1.0 and z >= 2 * s.z and hits >= t.leap * s.ratio * expected and z_share >= t.share_z
     if (by_count or by_share or by_leap) and _gain_ok(s, hits, total, usual):
-        return Signal(max(z, z_share) if by_share else z, hits, expected, scale, True, False, total, usual)
+        return Signal(max(z, z_share) if by_share else z, hits, expected, scale, True, False, total, usual,
+                      threshold=s.z if by_count or by_share else 2 * s.z)
     return None
 
 
@@ -210,8 +212,10 @@ def silence(b: Baseline, i: int, t: Tuning, quiet_from: int, lull: float, thresh
     _, mentions = b.level(i)
     z = b.spread[k].absent(observed, expected, 1.0 / (mentions + 1.0))
     long_enough = length * b.step >= 60 * t.silence_min_minutes or -z >= threshold + t.silence_quick
-    strong = -z >= threshold - t.silence_relief and expected >= t.silence_min_expected
-    past_lulls = expected >= max(t.lull_factor * lull, t.lull_min_expected) \
-        and -z >= threshold - t.silence_relief - t.lull_relief
+    strong_at = threshold - t.silence_relief
+    lull_at = strong_at - t.lull_relief
+    strong = -z >= strong_at and expected >= t.silence_min_expected
+    past_lulls = expected >= max(t.lull_factor * lull, t.lull_min_expected) and -z >= lull_at
     opens = long_enough and (strong or past_lulls)
-    return Signal(z, observed, expected, length, opens, -z >= t.keep_z)
+    return Signal(z, observed, expected, length, opens, -z >= t.keep_z,
+                  threshold=lull_at if past_lulls and not strong else strong_at)

@@ -165,6 +165,7 @@ def test_a_silenced_source_opens_silence_and_resolves_when_it_returns(index: Emb
         evaluator.tick()
     [incident] = Incidents(state).all()
     assert incident.trigger == "silence" and incident.state == "open" and incident.score < -4
+    assert incident.threshold == 4.0  # silence opens half a point under the preset's 4.5, and says so
     assert incident.opened_at <= NOW + timedelta(minutes=30) and incident.observed == 0
     advance(clock, evaluator, index, hours=3, per_day=1500)
     [incident] = Incidents(state).all()
@@ -349,7 +350,7 @@ def test_a_bucket_that_stops_looking_like_a_spike_as_it_fills_does_not_resolve_a
     index.upsert(calm)
     evaluator.after_batch(calm)
     [incident] = Incidents(state).all()
-    assert incident.state == "open" and incident.resolved_at is None
+    assert incident.state == "open" and incident.resolved_at is None and incident.threshold == 4.5
     clock.now += timedelta(hours=3)  # the hour and its grace period are over: judged whole
     evaluator.tick()
     [incident] = Incidents(state).all()
