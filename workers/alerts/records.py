@@ -39,6 +39,8 @@ def sync(live: LiveRule, incidents: Incidents, now: datetime, describe: Describe
     if current is None or not current.active:
         if record is None or _raised_while_filling(live, record):
             return None
+        # read again: its mentions have been refined since it was told, and the stored copy is what lasts
+        record.evidence = describe(live, record.window_start, _told_until(record)) or record.evidence
         resolve(record, now, current.resolution if current is not None and current.resolution else "back_in_band")
         _save(live, incidents, record, now, _teller(notify, live.rule, "resolved"))
         return "resolved"
@@ -63,6 +65,11 @@ def sync(live: LiveRule, incidents: Incidents, now: datetime, describe: Describe
     if change is not None or live.index_at(now) != live.saved_bucket:  # else: written again as its bucket ends
         _save(live, incidents, record, now, _teller(notify, live.rule, change))
     return change
+
+
+def _told_until(record: Incident) -> datetime:
+    """The end of the span its evidence was last read over (the window, or up to its latest update)."""
+    return max([record.window_end, *(v.at for v in record.versions if v.state != "resolved")])
 
 
 def _raised_while_filling(live: LiveRule, record: Incident) -> bool:

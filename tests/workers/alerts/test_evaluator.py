@@ -89,6 +89,35 @@ def test_a_spike_opens_one_incident_that_is_updated_then_resolved(index: Embedde
     assert [v.sequence for v in incident.versions] == [1, 2, 3] and incident.sequence == 3
 
 
+def test_a_resolved_incident_keeps_its_evidence_as_refined_since_it_was_told(index: EmbeddedIndex,
+                                                                             state: StateStore) -> None:
+    """Evidence is read as an incident opens, before the accurate scorer has read its mentions; the copy that
+    lasts is read again as it resolves, with their refined sentiment and the passages it was read from."""
+    from earful.models import BrandSentiment, Passage, Sentiment
+
+    seeded(index)
+    clock = Clock()
+    evaluator = Evaluator(index, state, config_with(), clock=clock)
+    spike = burst(NOW - timedelta(minutes=6), 100, negative=False)  # provisional: calm
+    index.upsert(spike)
+    assert [o.change for o in evaluator.after_batch(spike)] == ["opened"]
+    [told] = Incidents(state).all()
+    assert told.evidence is not None and {m.sentiment for m in told.evidence.top_mentions} == {"positive"}
+    refined = [m.model_copy(update={
+        "sentiment": Sentiment(score=-0.8, label="negative", model="accurate"),
+        "brand_sentiment": {"acme": BrandSentiment(score=-0.8, label="negative", model="accurate",
+                                                   passages=[Passage(text=m.title, start=0, end=len(m.title))])}})
+        for m in spike]
+    index.upsert(refined)
+    clock.now += timedelta(hours=4)
+    evaluator.tick()
+    [incident] = Incidents(state).all()
+    assert incident.state == "resolved" and incident.evidence is not None
+    assert {m.sentiment for m in incident.evidence.top_mentions} == {"negative"}
+    assert {m.passage for m in incident.evidence.top_mentions} == {"acme outage refund angry"}
+    assert incident.evidence.sentiment.get("negative", 0) >= 100
+
+
 def test_a_stored_incident_names_the_score_it_had_to_reach(index: EmbeddedIndex, state: StateStore) -> None:
     """A busy brand's volume spike is raised at the preset's score (4.5 at medium); a quiet brand's at a lower
     one (about 4.1 at 10 mentions a day), and the incident says so, in its band too."""
