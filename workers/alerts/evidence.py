@@ -19,6 +19,7 @@ from search.analytics.top import top_values
 from search.base import IndexBackend, SearchFilters, SearchRequest
 from search.sentiment_scope import label_terms, scope_brand
 from workers.alerts.scope import RuleScope
+from workers.delivery.render import quote
 
 logger = logging.getLogger(__name__)
 TOP_MENTIONS = 5
@@ -40,8 +41,7 @@ def read_toward(sentiment: Sentiment) -> str | None:
     """The passages a brand's label was read from, joined and cut to ``PASSAGE_CHARS`` (None: read whole)."""
     if not isinstance(sentiment, BrandSentiment) or not sentiment.passages:
         return None
-    joined = " … ".join(" ".join(p.text.split()) for p in sentiment.passages)
-    return joined if len(joined) <= PASSAGE_CHARS else joined[:PASSAGE_CHARS - 1].rstrip() + "…"
+    return quote(" … ".join(p.text for p in sentiment.passages), PASSAGE_CHARS)
 
 
 def _item(mention: Mention, brand: str | None) -> EvidenceMention:
