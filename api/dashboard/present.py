@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
+from workers.alerts.evidence import read_toward
+
 # Languages written right to left: their mentions get dir="rtl" inside the left-to-right page.
 RTL_LANGS = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
 _HIGHLIGHT_TAG = re.compile(r"</?b>")
@@ -85,4 +87,5 @@ def shorten(text: str | None, limit: int = 280) -> str:
 
 
 FILTERS = {"text_dir": text_dir, "highlighted": highlighted, "stars": stars, "local_time": local_time,
-           "number": number, "amount": amount, "ago": ago, "signed": signed, "shorten": shorten}
+           "number": number, "amount": amount, "ago": ago, "signed": signed, "shorten": shorten,
+           "read_toward": read_toward}
