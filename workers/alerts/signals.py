@@ -186,8 +186,10 @@ def _spike(s: Sensitivity, t: Tuning, limits: Limits, z: float, z_share: float, 
     if limits.hold_scale:
         holds = z >= t.keep_z and z_share >= t.keep_z
         return Signal(z, hits, expected, scale, False, True, total, usual) if holds else None
-    # the share leaps and the count rises (less far when the share's CUSUM alarms too: a busy brand's volume wanders)
-    by_share = z_share >= s.z and z >= (t.share_z_alarm if alarm else t.share_z)
+    # the share leaps and the count rises (less far when the share's CUSUM alarms too: a busy brand's volume wanders;
+    # any rise when the share leaps past the threshold by share_leap: the volume's wandering hid the count's)
+    by_share = z_share >= s.z and (z >= (t.share_z_alarm if alarm else t.share_z)
+                                   or (z_share >= s.z + t.share_leap and hits > expected))
     by_count = z >= s.z and hits >= s.ratio * expected and z_share >= s.z - t.count_share_relief
     # a quiet brand's hour of complaints: too few mentions for the share to reach the threshold, a count far past it
     by_leap = expected < 1.0 and z >= 2 * s.z and hits >= t.leap * s.ratio * expected and z_share >= t.share_z

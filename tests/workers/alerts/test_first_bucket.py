@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from workers.alerts.engine import Tracker, detect
+from workers.alerts.series import Series
 from workers.alerts.stats import Spread
 
 from .conftest import DAY, Maker
@@ -72,3 +73,42 @@ def test_an_empty_run_is_judged_with_clumps_no_bigger_than_a_thread() -> None:
     assert wide.absent(1400, 1400) == 0.0
     threads = Spread(theta=2.5, phi=0.05)  # a quiet brand's reply threads stay clumps
     assert threads.absent(0, 8) == threads.below(0, 8)
+
+
+
+def _fall_and_leap(make_series: Maker, seed: int, at: int) -> Series:
+    """3 000 mentions a day at hourly buckets whose hours wander by ±55 %; at ``at`` volume falls to a third
+    and the negative share leaps from 0.15 to 0.85 for six hours."""
+
+    def fall(rate: np.ndarray) -> None:
+        rate[at] *= 0.35
+
+    def leap(shares: np.ndarray) -> None:
+        shares[at:at + 6] = 0.85
+
+    return make_series(3000, 28, seed=seed, share=0.15, dispersion=0.3, edit=fall, negative_share=leap)
+
+
+@pytest.mark.parametrize("seed", [2, 7])
+def test_a_share_that_leaps_far_opens_a_negative_spike_on_its_bucket_though_volume_fell(make_series: Maker,
+                                                                                          seed: int) -> None:
+    """The hour's negative count is over its expectation but scores under the 3 a share spike asks of it (its
+    volume fell); the share scores far past the threshold: a negative spike on that hour, not the next."""
+    at = 21 * 24 + 14
+    series = _fall_and_leap(make_series, seed, at)
+    found = detect(series)
+    assert [incident.opened for incident in found.incidents["negative_spike"]] == [at]
+    spike = found.incidents["negative_spike"][0]
+    assert spike.observed / spike.total > 0.5 > 0.2 > spike.usual_share
+    assert found.incidents["volume_spike"] == []
+
+
+@pytest.mark.parametrize("seed", [4, 8])
+def test_a_share_that_leaps_while_fewer_negatives_than_expected_come_is_a_share_incident_first(
+        make_series: Maker, seed: int) -> None:
+    """Volume fell so far that the hour's negatives stay under their expectation: ``negative_share`` opens on
+    that hour, ``negative_spike`` only when more negative mentions than expected have come."""
+    at = 21 * 24 + 14
+    found = detect(_fall_and_leap(make_series, seed, at))
+    assert [incident.opened for incident in found.incidents["negative_share"]] == [at]
+    assert [incident.opened for incident in found.incidents["negative_spike"]] == [at + 1]
