@@ -1,5 +1,8 @@
 """What a digest says: volume and sentiment against the period before, incidents, top mentions, rising themes.
 
+Sentiment is toward the rule's brand when it watches one (an article that praises a competitor and
+criticises the brand counts as negative for it), as the API, trends and incidents count it.
+
 Read from the index through the same searches as the API's analytics (label counts, theme scoring
 against the previous period, the evidence's top mentions); a part that cannot be read is left
 empty and logged, so a digest still goes out.
@@ -15,9 +18,10 @@ from datetime import datetime
 from earful.alerts.models import DrivingTerm, EvidenceMention, IncidentSummary
 from earful.alerts.rules import AlertRule
 from earful.config import AppConfig
-from search.analytics.series import LABEL_TERMS, Tally
+from search.analytics.series import Tally
 from search.analytics.themes import ThemeQuery, extractor_for, themes
 from search.base import IndexBackend
+from search.sentiment_scope import label_terms, scope_brand
 from workers.alerts.evidence import top_mentions
 from workers.alerts.scope import RuleScope, rule_scope
 
@@ -48,8 +52,9 @@ def display_name(rule: AlertRule, config: AppConfig) -> str:
 
 def _tally(index: IndexBackend, scope: RuleScope, since: datetime, until: datetime) -> Tally:
     tally = Tally()
-    tally.add_labels(index.aggregate(scope.query, replace(scope.filters, since=since, until=until),
-                                     {"labels": LABEL_TERMS}), ratings=False)
+    filters = replace(scope.filters, since=since, until=until)
+    tally.add_labels(index.aggregate(scope.query, filters, {"labels": label_terms(scope_brand(filters))}),
+                     ratings=False)
     return tally
 
 

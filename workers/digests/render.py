@@ -58,6 +58,22 @@ def mention_line(m: EvidenceMention) -> str:
     return f"{words[:140]}{'…' if len(words) > 140 else ''} — {m.source_name}, {m.sentiment}"
 
 
+def read_toward_line(d: Digest, m: EvidenceMention) -> str | None:
+    """Where an article's label toward the brand was read (None: the mention was read whole)."""
+    return f"Read toward {d.name}: “{m.passage}”" if m.passage else None
+
+
+def _text_mention(d: Digest, m: EvidenceMention) -> str:
+    read = read_toward_line(d, m)
+    return f"- {mention_line(m)}" + (f"\n  {read}" if read else "") + (f"\n  {m.url}" if m.url else "")
+
+
+def _html_mention(d: Digest, m: EvidenceMention) -> str:
+    read = read_toward_line(d, m)
+    return (f"<li>{_link(mention_line(m), m.url)}"
+            + (f'<br><span style="font-size:13px"><i>{escape(read)}</i></span>' if read else "") + "</li>")
+
+
 def subject(d: Digest) -> str:
     kind = "weekly" if d.schedule.startswith("weekly") else "daily"
     told = f", {len(d.incidents)} incident{'s' if len(d.incidents) != 1 else ''}" if d.incidents else ""
@@ -72,7 +88,7 @@ def text_body(d: Digest, tz: ZoneInfo, public_url: str) -> str:
     if d.rising:
         lines += ["", "Rising: " + ", ".join(f"{t.term} ({t.window})" for t in d.rising)]
     if d.top:
-        lines += ["", "Top mentions:"] + [f"- {mention_line(m)}" + (f"\n  {m.url}" if m.url else "") for m in d.top]
+        lines += ["", "Top mentions:"] + [_text_mention(d, m) for m in d.top]
     return "\n".join(lines) + "\n"
 
 
@@ -95,7 +111,7 @@ def html_body(d: Digest, tz: ZoneInfo, public_url: str) -> str:
         parts.append("<p><strong>Rising:</strong> " + escape(", ".join(f"{t.term} ({t.window})" for t in d.rising))
                      + "</p>")
     if d.top:
-        parts += ["<h3>Top mentions</h3><ul>"] + [f"<li>{_link(mention_line(m), m.url)}</li>" for m in d.top] + ["</ul>"]
+        parts += ["<h3>Top mentions</h3><ul>"] + [_html_mention(d, m) for m in d.top] + ["</ul>"]
     return "<!doctype html><html><body style=\"font-family:sans-serif\">" + "".join(parts) + "</body></html>"
 
 

@@ -223,3 +223,30 @@ def test_the_alerts_clock_sends_digests(index: EmbeddedIndex, sqlite_state: Stat
         thread.join(timeout=30)
     assert outbox.stored(sqlite_state, "digest:acme-daily:20260320T0700Z") is not None
     assert service.health().details["digests_and_batches"] == 1  # no new mentions: no batch
+
+
+def test_a_digest_counts_sentiment_toward_its_brand_and_quotes_what_was_read(embedded_index: EmbeddedIndex,
+                                                                              config: AppConfig) -> None:
+    """An article calm overall but negative toward Acme counts as negative in Acme's digest, and its top mention
+    quotes the passage the label was read from; one negative overall but positive toward Acme does not."""
+    from earful.models import BrandSentiment, Passage
+
+    day = END - timedelta(hours=6)
+    bad = "Acme lost subscribers after a week of outages."
+    text = "Carriers had a calm quarter overall. " + bad
+    start = text.index(bad)
+    toward_acme = BrandSentiment(score=-0.7, label="negative", model="test",
+                                 passages=[Passage(text=bad, start=start, end=start + len(bad))])
+    calm = mention("calm", day, words="carriers quarter acme").model_copy(update={
+        "text": text, "sentiment": Sentiment(score=0.1, label="neutral"), "brand_sentiment": {"acme": toward_acme}})
+    praised = mention("praised", day + timedelta(hours=1), words="acme praised amid a bad week", negative=True)
+    praised = praised.model_copy(update={"brand_sentiment": {"acme": BrandSentiment(score=0.6, label="positive",
+                                                                                     model="test")}})
+    embedded_index.upsert([calm, praised])
+    rule = config.alerts[0]
+    found = gather(embedded_index, config, rule, END - timedelta(days=1), END, [], str(rule.digest))
+    assert found.now.labels.get("negative") == 1 and found.now.labels.get("positive") == 1
+    note = digest_notification(found, rule_tz(rule), "https://earful.example.com", END)
+    assert f"Read toward Acme Mobile: “{bad}”" in note.text
+    assert f"<i>Read toward Acme Mobile: “{bad}”</i>" in note.html
+    assert note.text.count("Read toward") == 1  # a mention read whole has no passage to show
