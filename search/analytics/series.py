@@ -30,7 +30,6 @@ from search.trends import (
     offset_segments,
 )
 
-LABEL_TERMS = label_terms(None)  # the overall labels
 RATING_STATS = {"stats": {"field": "rating"}}
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
