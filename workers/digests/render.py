@@ -58,20 +58,16 @@ def mention_line(m: EvidenceMention) -> str:
     return f"{words[:140]}{'…' if len(words) > 140 else ''} — {m.source_name}, {m.sentiment}"
 
 
-def read_toward_line(d: Digest, m: EvidenceMention) -> str | None:
-    """Where an article's label toward the brand was read (None: the mention was read whole)."""
-    return f"Read toward {d.name}: “{m.passage}”" if m.passage else None
-
-
 def _text_mention(d: Digest, m: EvidenceMention) -> str:
-    read = read_toward_line(d, m)
-    return f"- {mention_line(m)}" + (f"\n  {read}" if read else "") + (f"\n  {m.url}" if m.url else "")
+    """A top mention; under an article, the passage its label toward the brand was read from (as incident mail)."""
+    read = f'\n  Read toward {d.name}: "{m.passage}"' if m.passage else ""
+    return f"- {mention_line(m)}{read}" + (f"\n  {m.url}" if m.url else "")
 
 
 def _html_mention(d: Digest, m: EvidenceMention) -> str:
-    read = read_toward_line(d, m)
-    return (f"<li>{_link(mention_line(m), m.url)}"
-            + (f'<br><span style="font-size:13px"><i>{escape(read)}</i></span>' if read else "") + "</li>")
+    read = (f'<br><span style="font-size:13px">{escape(f"Read toward {d.name}")}: <i>“{escape(m.passage)}”</i></span>'
+            if m.passage else "")
+    return f"<li>{_link(mention_line(m), m.url)}{read}</li>"
 
 
 def subject(d: Digest) -> str:

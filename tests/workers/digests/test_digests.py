@@ -247,6 +247,6 @@ def test_a_digest_counts_sentiment_toward_its_brand_and_quotes_what_was_read(emb
     found = gather(embedded_index, config, rule, END - timedelta(days=1), END, [], str(rule.digest))
     assert found.now.labels.get("negative") == 1 and found.now.labels.get("positive") == 1
     note = digest_notification(found, rule_tz(rule), "https://earful.example.com", END)
-    assert f"Read toward Acme Mobile: “{bad}”" in note.text
-    assert f"<i>Read toward Acme Mobile: “{bad}”</i>" in note.html
+    assert f'Read toward Acme Mobile: "{bad}"' in note.text
+    assert f"Read toward Acme Mobile: <i>“{bad}”</i>" in note.html
     assert note.text.count("Read toward") == 1  # a mention read whole has no passage to show
