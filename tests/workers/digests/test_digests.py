@@ -232,7 +232,7 @@ def test_a_digest_counts_sentiment_toward_its_brand_and_quotes_what_was_read(emb
     from earful.models import BrandSentiment, Passage
 
     day = END - timedelta(hours=6)
-    bad = "Acme lost subscribers after a week of outages."
+    bad = "Acme lost subscribers after a week of outages & <b>fines</b>."
     text = "Carriers had a calm quarter overall. " + bad
     start = text.index(bad)
     toward_acme = BrandSentiment(score=-0.7, label="negative", model="test",
@@ -248,5 +248,6 @@ def test_a_digest_counts_sentiment_toward_its_brand_and_quotes_what_was_read(emb
     assert found.now.labels.get("negative") == 1 and found.now.labels.get("positive") == 1
     note = digest_notification(found, rule_tz(rule), "https://earful.example.com", END)
     assert f'Read toward Acme Mobile: "{bad}"' in note.text
-    assert f"Read toward Acme Mobile: <i>“{bad}”</i>" in note.html
+    assert "Read toward Acme Mobile: <i>“Acme lost subscribers after a week of outages &amp; &lt;b&gt;fines&lt;/b&gt;.”</i>" \
+        in note.html
     assert note.text.count("Read toward") == 1  # a mention read whole has no passage to show
