@@ -52,7 +52,7 @@ def _listing(title: str, rows: list[str]) -> list[str]:
 
 
 def cmd_eval_alerts(args: argparse.Namespace) -> int:
-    from workers.alerts.evaluate import evaluate, iso
+    from workers.alerts.evaluate import PRINTED, evaluate, iso
     from workers.alerts.labelled import read_labelled
     from workers.alerts.tuning import sensitivity
 
@@ -74,6 +74,11 @@ def cmd_eval_alerts(args: argparse.Namespace) -> int:
         print(json.dumps(result.as_json()))
         return 0
     out = _table(result.as_json()["overall"])
+    pooled = result.all_windows()
+    if pooled["windows"]:
+        out.append(f"all windows of {', '.join(PRINTED)}: {pooled['found']} of {pooled['windows']} found, median delay "
+                   f"{_cell(pooled['median_delay_buckets'], 0, 1).strip()}, {pooled['on_first_bucket']} on their "
+                   "event's first bucket (delay 1)")
     for trigger, tally in result.tallies.items():
         out += _listing(f"missed {trigger} windows:",
                         [f"  {sid}  {iso(a)} … {iso(b)}" for sid, (a, b) in tally.missed_windows])

@@ -44,6 +44,22 @@ def test_json_lists_figures_per_trigger_and_every_incident_start(series_file: Pa
     table = _run(earful_command, str(sample), "-q", env=env).stdout.splitlines()
     assert table[0].split()[:4] == ["trigger", "windows", "found", "missed"]
     assert table[1].split()[:2] == ["volume_spike", str(out["overall"]["volume_spike"]["windows"])]
+    pooled = [line for line in table if line.startswith("all windows of ")]
+    found = sum(out["overall"][t]["found"] for t in ("volume_spike", "negative_spike", "silence"))
+    windows = sum(out["overall"][t]["windows"] for t in ("volume_spike", "negative_spike", "silence"))
+    assert pooled and f": {found} of {windows} found, median delay " in pooled[0]
+
+
+def test_the_median_delay_over_all_windows_pools_the_printed_triggers(series_file: Path) -> None:
+    items, _ = read_labelled(series_file)
+    result = evaluate(items[:8], sensitivity("medium"))
+    pooled = result.all_windows()
+    delays = sorted(d for t in ("volume_spike", "negative_spike", "silence") for d in result.tallies[t].delays)
+    assert pooled["found"] == len(delays) > 0
+    assert pooled["windows"] == sum(result.tallies[t].windows for t in ("volume_spike", "negative_spike", "silence"))
+    middle = len(delays) // 2
+    assert pooled["median_delay_buckets"] == (delays[middle] if len(delays) % 2 else (delays[middle - 1] + delays[middle]) / 2)
+    assert pooled["on_first_bucket"] == sum(1 for d in delays if d <= 1)
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,15 @@ class AlertEval:
     tallies: dict[str, Tally]
     detections: dict[str, dict[str, list[str]]]
     seconds: float
+
+    def all_windows(self) -> dict[str, Any]:
+        """Every labelled window of the printed triggers together (``negative_share`` shares its windows with
+        ``negative_spike``): windows, found, the median delay and how many were found on their event's first bucket."""
+        tallies = [self.tallies[t] for t in PRINTED if t in self.tallies]
+        delays = [d for t in tallies for d in t.delays]
+        return {"windows": sum(t.windows for t in tallies), "found": len(delays),
+                "median_delay_buckets": statistics.median(delays) if delays else None,
+                "on_first_bucket": sum(1 for d in delays if d <= 1)}
 
     def as_json(self) -> dict[str, Any]:
         return {
