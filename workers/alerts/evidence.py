@@ -19,11 +19,10 @@ from search.analytics.top import top_values
 from search.base import IndexBackend, SearchFilters, SearchRequest
 from search.sentiment_scope import label_terms, scope_brand
 from workers.alerts.scope import RuleScope
-from workers.delivery.render import quote
+from workers.delivery.render import PASSAGE_CHARS, quote
 
 logger = logging.getLogger(__name__)
 TOP_MENTIONS = 5
-PASSAGE_CHARS = 300
 READ = 200  # newest mentions of the window read to pick the top ones from
 BASELINE = timedelta(days=7)
 

@@ -9,6 +9,7 @@ from workers.delivery import chart
 from workers.delivery.outbox import Notification
 from workers.delivery.render import (
     HEADLINE,
+    PASSAGE_CHARS,
     Context,
     evidence_summary,
     figures,
@@ -49,7 +50,7 @@ def text_body(incident: Incident, change: str, ctx: Context, links: dict[str, st
             lines.append(f'- "{quote(m.title or m.text)}" ({m.source_name}, {m.published_at:%d %b %H:%M}, '
                          f"{m.sentiment}){' ' + m.url if m.url else ''}")
             if m.passage:
-                lines.append(f'  {_read_toward(ctx)}: "{quote(m.passage, 300)}"')
+                lines.append(f"  {read_toward_text(_read_toward(ctx), m.passage)}")
     for label, key in (("Driving words", "terms"), ("Sources", "sources"), ("Sentiment in the window", "sentiment")):
         if summary[key]:
             lines += ["", f"{label}: {summary[key]}"]
@@ -88,9 +89,18 @@ def _read_toward(ctx: Context) -> str:
     return f"Read toward {ctx.brand_name}" if ctx.brand_name else "Read"
 
 
+def read_toward_text(lead: str, passage: str) -> str:
+    """The passage a mention's label was read from, as mail text (incidents and digests)."""
+    return f'{lead}: "{quote(passage, PASSAGE_CHARS)}"'
+
+
+def read_toward_html(lead: str, passage: str) -> str:
+    """The same line for mail HTML, escaped, the passage in italics."""
+    return f'<span style="font-size:13px">{escape(lead)}: <i>“{escape(quote(passage, PASSAGE_CHARS))}”</i></span>'
+
+
 def _mention(text: str, url: str | None, meta: str, passage: str | None = None, lead: str = "Read") -> str:
     shown = escape(quote(text))
     linked = f'<a href="{escape(url)}">{shown}</a>' if url else shown
-    read = (f'<br><span style="font-size:13px">{escape(lead)}: <i>“{escape(quote(passage, 300))}”</i></span>'
-            if passage else "")
+    read = f"<br>{read_toward_html(lead, passage)}" if passage else ""
     return f'<li>{linked}<br><span style="color:#666;font-size:12px">{escape(meta)}</span>{read}</li>'

@@ -85,6 +85,9 @@ def evidence_summary(evidence: Evidence | None) -> dict[str, Any]:
             "sentiment": ", ".join(f"{k} {v}" for k, v in sorted(found.sentiment.items()))}
 
 
+PASSAGE_CHARS = 300  # what was read toward a brand is quoted up to this long (evidence and mail)
+
+
 def quote(text: str, limit: int = 200) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"

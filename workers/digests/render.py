@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from earful.alerts.models import EvidenceMention, IncidentSummary
 from search.analytics.series import Tally
+from workers.delivery.message import read_toward_html, read_toward_text
 from workers.delivery.outbox import Notification
 from workers.digests.content import Digest
 
@@ -60,13 +61,12 @@ def mention_line(m: EvidenceMention) -> str:
 
 def _text_mention(d: Digest, m: EvidenceMention) -> str:
     """A top mention; under an article, the passage its label toward the brand was read from (as incident mail)."""
-    read = f'\n  Read toward {d.name}: "{m.passage}"' if m.passage else ""
+    read = f"\n  {read_toward_text(f'Read toward {d.name}', m.passage)}" if m.passage else ""
     return f"- {mention_line(m)}{read}" + (f"\n  {m.url}" if m.url else "")
 
 
 def _html_mention(d: Digest, m: EvidenceMention) -> str:
-    read = (f'<br><span style="font-size:13px">{escape(f"Read toward {d.name}")}: <i>“{escape(m.passage)}”</i></span>'
-            if m.passage else "")
+    read = f"<br>{read_toward_html(f'Read toward {d.name}', m.passage)}" if m.passage else ""
     return f"<li>{_link(mention_line(m), m.url)}{read}</li>"
 
 
