@@ -37,6 +37,11 @@ class Scored:
     def apply(self, mention: Mention) -> Mention:
         return mention.model_copy(update={"sentiment": self.overall, "brand_sentiment": self.brands})
 
+    @property
+    def complete(self) -> bool:
+        """Every sentiment, overall and toward each brand, has its final score (none missing or pending)."""
+        return not any(s.model is None or is_pending(s) for s in [self.overall, *self.brands.values()])
+
 
 class BrandTargets:
     """Brand id -> the words that find the brand in a text: its rule's words and its name."""
@@ -109,6 +114,15 @@ class BrandSentimentScorer:
             out[id(m)] = self._scored(toward, text)
         return [out[id(m)] for m in mentions]
 
+    def sharpen(self, mentions: Sequence[Mention]) -> list[Mention]:
+        """``mentions``, those still awaiting the accurate scorer scored by it, in memory (the refiner stores
+        the same scores when it reaches them); a mention it could not score stays as it was."""
+        todo = [m for m in mentions if awaits_final(m)]
+        if not todo:
+            return list(mentions)
+        done = {m.id: found.apply(m) for m, found in zip(todo, self.final(todo), strict=True) if found.complete}
+        return [done.get(m.id, m) for m in mentions]
+
     def _request(self, mention: Mention, text: str) -> TargetRequest:
         brands = list(dict.fromkeys(mention.brands))
         return TargetRequest(text, [self.targets.get(b) for b in brands], article=mention.source in ARTICLE_SOURCES)
@@ -118,6 +132,11 @@ class BrandSentimentScorer:
         brands = {t.key: BrandSentiment(**t.sentiment.model_dump(), passages=_passages(t.passages, text))
                   for t in found}
         return Scored(overall(list(brands.values())), brands)
+
+
+def awaits_final(mention: Mention) -> bool:
+    """Scored provisionally, overall or toward one of its brands: the accurate scorer has not read it yet."""
+    return is_pending(mention.sentiment) or any(is_pending(s) for s in mention.brand_sentiment.values())
 
 
 def is_current(mention: Mention, router: SentimentRouter) -> bool:

@@ -80,9 +80,10 @@ class Evaluator:
 
     def __init__(self, index: IndexBackend, state: StateStore, config: AppConfig, *,
                  clock: Callable[[], datetime] = utcnow, tuning: Tuning = DEFAULT_TUNING,
-                 notify: records.Notify | None = None) -> None:
+                 notify: records.Notify | None = None, sharpen: evidence.Sharpen | None = None) -> None:
         self.index, self.state, self.config = index, state, config
         self.notify = notify  # the delivery side's outbox writes, stored with each incident change
+        self.sharpen = sharpen  # the accurate scorer, for top mentions still provisional (evidence.top_mentions)
         self.clock, self.tuning = clock, tuning
         self.rules = AlertRules(state, config.rule_book())
         self.incidents = Incidents(state)
@@ -235,7 +236,7 @@ class Evaluator:
 
     def _describe(self, rule_live: live.LiveRule, since: datetime, until: datetime) -> Evidence | None:
         return evidence.gather(self.index, self.config, rule_live.scope, since, until,
-                               negative_first=rule_live.rule.trigger.startswith("negative"))
+                               negative_first=rule_live.rule.trigger.startswith("negative"), sharpen=self.sharpen)
 
     def _forget_removed(self, active: set[str]) -> None:
         for rule_id in [r for r in self._live if r not in active]:

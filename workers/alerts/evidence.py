@@ -7,6 +7,7 @@ grows, never on the per-batch path.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -19,11 +20,15 @@ from search.analytics.top import top_values
 from search.base import IndexBackend, SearchFilters, SearchRequest
 from search.sentiment_scope import label_terms, scope_brand
 from workers.alerts.scope import RuleScope
+from workers.brand_sentiment import awaits_final
 from workers.delivery.render import PASSAGE_CHARS, quote
 
 logger = logging.getLogger(__name__)
 TOP_MENTIONS = 5
 READ = 200  # newest mentions of the window read to pick the top ones from
+SHARPENED = 24  # of those still provisional, the first this many (in the order scored so far) are read first
+# by the accurate scorer (about a second for long articles), then any the new order brings into the top
+Sharpen = Callable[[Sequence[Mention]], list[Mention]]
 BASELINE = timedelta(days=7)
 
 
@@ -76,17 +81,58 @@ def as_scored_now(index: IndexBackend, evidence: Evidence | None, brand: str | N
     return evidence.model_copy(update={"top_mentions": items})
 
 
-def top_mentions(index: IndexBackend, scope: RuleScope, window: SearchFilters, negative_first: bool) -> list[EvidenceMention]:
+def top_mentions(index: IndexBackend, scope: RuleScope, window: SearchFilters, negative_first: bool,
+                 sharpen: Sharpen | None = None) -> list[EvidenceMention]:
     """Most negative first (negative triggers; toward the rule's brand) or most engaged first, then newest."""
+    return _top(_newest(index, scope, window), scope_brand(window), negative_first, sharpen)
+
+
+def _newest(index: IndexBackend, scope: RuleScope, window: SearchFilters) -> list[Mention]:
     hits = index.search(SearchRequest(query=scope.query, filters=window, sort="newest", limit=READ,
                                       highlight=False)).hits
-    mentions = [h.mention for h in hits]
-    brand = scope_brand(window)
-    if negative_first:
-        mentions.sort(key=lambda m: (_toward(m, brand).label != "negative", _toward(m, brand).score or 0.0))
-    else:
-        mentions.sort(key=lambda m: -_engagement(m))
+    return [h.mention for h in hits]
+
+
+def _top(mentions: list[Mention], brand: str | None, negative_first: bool,
+         sharpen: Sharpen | None) -> list[EvidenceMention]:
+    """The top mentions of the newest ``mentions``.
+
+    ``sharpen`` scores mentions still awaiting the accurate scorer with it, in memory: an incident opens
+    seconds after its mentions were collected, before the refiner has read them, and its first
+    notification should show what they say toward the brand and the passages that say it.
+    """
+
+    def ordered(found: list[Mention]) -> list[Mention]:
+        if negative_first:
+            return sorted(found, key=lambda m: (_toward(m, brand).label != "negative", _toward(m, brand).score or 0.0))
+        return sorted(found, key=lambda m: -_engagement(m))
+
+    mentions = ordered(mentions)
+    if sharpen is not None:
+        mentions = ordered(_sharpened(sharpen, mentions, SHARPENED if negative_first else TOP_MENTIONS))
+        for _ in range(2):  # any the new order brought into the top unread (a failed reading is not retried more)
+            if not any(awaits_final(m) for m in mentions[:TOP_MENTIONS]):
+                break
+            mentions = ordered(_sharpened(sharpen, mentions[:TOP_MENTIONS], TOP_MENTIONS) + mentions[TOP_MENTIONS:])
     return [_item(m, brand) for m in mentions[:TOP_MENTIONS]]
+
+
+def _sharpened(sharpen: Sharpen, mentions: list[Mention], first: int) -> list[Mention]:
+    """``mentions`` with the first ``first`` of those still awaiting the accurate scorer read by it; as they
+    were if it fails."""
+    todo = [i for i, m in enumerate(mentions) if awaits_final(m)][:first]
+    if not todo:
+        return mentions
+    try:
+        read = sharpen([mentions[i] for i in todo])
+    except Exception:  # the provisional labels still say something
+        logger.warning("the accurate scorer could not read an incident's top mentions; they show their "
+                       "provisional sentiment until the refiner has read them", exc_info=True)
+        return mentions
+    out = list(mentions)
+    for i, mention in zip(todo, read, strict=True):
+        out[i] = mention
+    return out
 
 
 def _labels(index: IndexBackend, scope: RuleScope, filters: SearchFilters) -> Tally:
@@ -117,13 +163,16 @@ def _terms(index: IndexBackend, config: AppConfig, scope: RuleScope, since: date
 
 
 def gather(index: IndexBackend, config: AppConfig, scope: RuleScope, since: datetime, until: datetime,
-           negative_first: bool) -> Evidence:
-    """Evidence for the window [since, until); a part that cannot be read is left empty and logged."""
+           negative_first: bool, sharpen: Sharpen | None = None) -> Evidence:
+    """Evidence for the window [since, until); a part that cannot be read is left empty and logged.
+    ``sharpen``: see :func:`top_mentions`."""
     window = replace(scope.filters, since=since, until=until)
     baseline = replace(scope.filters, since=since - BASELINE, until=since)
     evidence = Evidence()
     try:
-        evidence.top_mentions = top_mentions(index, scope, window, negative_first)
+        newest = _newest(index, scope, window)
+        evidence.read, evidence.provisional = len(newest), sum(awaits_final(m) for m in newest)
+        evidence.top_mentions = _top(newest, scope_brand(window), negative_first, sharpen)
         evidence.sentiment = dict(_labels(index, scope, window).labels)
         usual = _labels(index, scope, baseline)
         evidence.baseline_sentiment = {k: round(v / max(usual.count, 1), 4) for k, v in usual.labels.items()}

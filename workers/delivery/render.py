@@ -82,7 +82,14 @@ def evidence_summary(evidence: Evidence | None) -> dict[str, Any]:
     return {"terms": ", ".join(f"{t.term} ({t.window} vs {t.baseline})" for t in found.terms[:8]),
             "sources": ", ".join(f"{s.source} {s.window_share:.0%} (usually {s.baseline_share:.0%})"
                                  for s in found.sources[:5]),
-            "sentiment": ", ".join(f"{k} {v}" for k, v in sorted(found.sentiment.items()))}
+            "sentiment": ", ".join(f"{k} {v}" for k, v in sorted(found.sentiment.items()))
+            + (f" ({provisional_note(found)})" if found.sentiment and found.provisional else "")}
+
+
+def provisional_note(evidence: Evidence) -> str:
+    """Why the window's labels may disagree with its top mentions' (read by the accurate scorer already)."""
+    return (f"{evidence.provisional} of the newest {evidence.read} counted as scored at intake, before the "
+            "accurate scorer had read them")
 
 
 PASSAGE_CHARS = 300  # what was read toward a brand is quoted up to this long (evidence and mail)

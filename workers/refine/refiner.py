@@ -100,7 +100,7 @@ class Refiner:
         final, failed = {}, []
         for mention, result in zip(todo, scored, strict=True):
             # No final score although a scorer is configured: it failed (logged by the router).
-            if self._failed(result) and self.router.scorer_for(mention.lang):
+            if not result.complete and self.router.scorer_for(mention.lang):
                 failed.append(mention.id)
             else:
                 final[mention.id] = result
@@ -110,11 +110,6 @@ class Refiner:
         self.queue.release(failed)
         self.queue.done([i for i in ids if i not in set(failed)])
         return stats
-
-    @staticmethod
-    def _failed(result: Scored) -> bool:
-        sentiments = [result.overall, *result.brands.values()]
-        return any(s.model is None or is_pending(s) for s in sentiments)
 
     def _write_back(self, mentions: list[Mention], scored: dict[str, Scored]) -> int:
         """Upsert the refined copies, skipping any mention whose stored version changed meanwhile."""

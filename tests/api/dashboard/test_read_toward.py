@@ -71,7 +71,8 @@ def client(tmp_path: Path) -> TestClient:
         EvidenceMention(id=post().id, text=post().text, source="reddit", source_name="r/phones",
                         published_at=NOW, sentiment="positive"),
         EvidenceMention(id="gone-since", text="Acme again", source="reddit", source_name="r/phones",
-                        published_at=NOW, sentiment="negative", passage="kept as stored")]})
+                        published_at=NOW, sentiment="negative", passage="kept as stored")],
+        "read": 40, "provisional": 12})
     Incidents(state).save(incident.model_copy(update={"id": "acme-negative-1", "evidence": evidence}))
     return TestClient(create_app(make_settings(tmp_path), index, state, config=parse_config(CONFIG)))
 
@@ -105,6 +106,8 @@ def test_an_incident_shows_its_top_mentions_as_refined_since_and_what_they_were_
     assert read_lines(html) == [f"Read toward Acme Mobile: {ACME}", "Read toward Acme Mobile: kept as stored"]
     top = html.split('class="evidence-mentions"')[1].split('<li class="mention">')
     assert 'class="badge s-negative"' in top[1] and 'class="badge s-positive"' in top[2]
+    shown = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert "12 of the newest 40 mentions are counted as scored at intake" in shown  # the window's label counts
     detail = client.get("/api/v1/alerts/events/acme-negative-1").json()["evidence"]["top_mentions"]
     assert [(m["sentiment"], m["sentiment_score"], m["passage"]) for m in detail] == [
         ("negative", -0.6, ACME), ("positive", 0.5, None), ("negative", None, "kept as stored")]
