@@ -63,8 +63,8 @@ class Evidence(BaseModel):
     sources: list[SourceShift] = Field(default_factory=list)
     sentiment: dict[str, int] = Field(default_factory=dict, description="labels in the window")
     baseline_sentiment: dict[str, float] = Field(default_factory=dict, description="label shares the week before")
-    read: int = Field(0, description="the window's newest mentions read for the top ones (at most 200)")
-    provisional: int = Field(0, description="of those, how many the accurate scorer had not read yet: `sentiment` "
+    read: int = Field(default=0, description="the window's newest mentions read for the top ones (at most 200)")
+    provisional: int = Field(default=0, description="of those, how many the accurate scorer had not read yet: `sentiment` "
                                             "counts them with their provisional label")
 
 
