@@ -21,6 +21,7 @@ from workers.alerts.baseline import Baseline
 from workers.alerts.cusum import ShareCusum, cautious_share
 from workers.alerts.incidents import Change, Episode, Incident
 from workers.alerts.lulls import Lulls
+from workers.alerts.peaks import DailyPeaks, peak_score
 from workers.alerts.series import Series
 from workers.alerts.signals import Limits, Signal
 from workers.alerts.stats import Spread
@@ -80,6 +81,8 @@ class Tracker:
         self.incidents: dict[str, list[Incident]] = {name: [] for name in DETECTED}
         self.spreads: list[Spread] = []  # the one-bucket spread in force at each bucket, for the band
         self.per_day: list[float] = []  # the brand's mentions a day as each bucket began (its thresholds)
+        self.peaks = DailyPeaks(b.buckets(24), tuning)  # from the second day on, warm-up included
+        self.bars: list[float] = []  # the bar its own bursts set at each bucket (0: none)
 
     def __len__(self) -> int:
         return len(self.baseline.history)
@@ -88,6 +91,8 @@ class Tracker:
         """Take the next bucket; the incident changes it caused."""
         i, expected = self._take(count, negative)
         updates = self._detect(i) if i >= self.warmup else []
+        if i >= self.baseline.buckets(24):
+            self.peaks.add(i, peak_score(self.baseline, i, self.tuning))
         self._settle(i, count, expected)
         updates += self._adapt(i)
         return updates
@@ -114,6 +119,7 @@ class Tracker:
             self.baseline.history.truncate(length)
             del self.spreads[length:]
             del self.per_day[length:]
+            del self.bars[length:]
             for name, saved in episodes.items():
                 self.episodes[name].restore(saved)
             for name, count in opened.items():
@@ -132,6 +138,7 @@ class Tracker:
         b.history.push(count, negative, expected, profile)
         self.spreads.append(b.spread[0])
         self.per_day.append(level * b.buckets(24))
+        self.bars.append(self.peaks.bar(i))
         if self.negative:
             self._accumulate(i, count, negative)
         if count > math.floor(self.tuning.quiet_fraction * expected):
@@ -169,7 +176,7 @@ class Tracker:
         b, s, t = self.baseline, self.sensitivity, self.tuning
         per_day = self.per_day[i]
         out = {"volume_spike": signals.volume(b, i, s, t, self._limits(i, "volume_spike"),
-                                              signals.volume_threshold(per_day, s, t))}
+                                              self._volume_threshold(i))}
         if not filling:
             out["silence"] = signals.silence(b, i, t, self.quiet_from, self._lull(i),
                                              signals.silence_threshold(per_day, s, t))
@@ -177,6 +184,10 @@ class Tracker:
             out["negative_spike"], out["negative_share"] = signals.negative(
                 b, i, s, t, self._limits(i, "negative_spike"), self._limits(i, "negative_share"), self.cusums)
         return out
+
+    def _volume_threshold(self, i: int) -> float:
+        """The preset's (less a quiet brand's relief), or the bar a bursty brand's own days set (``peaks``)."""
+        return max(signals.volume_threshold(self.per_day[i], self.sensitivity, self.tuning), self.bars[i])
 
     def _lull(self, i: int) -> float:
         """Expected mentions in the longest ordinary lull of the last weeks (infinite before they are known)."""
@@ -304,7 +315,7 @@ class Tracker:
     def band(self, i: int) -> tuple[float, float, float]:
         """Expected count of bucket ``i`` and the band around it at this sensitivity."""
         expected = self.baseline.history.expected[i]
-        width = signals.volume_threshold(self.per_day[i], self.sensitivity, self.tuning) * self.spreads[i].sd(expected)
+        width = self._volume_threshold(i) * self.spreads[i].sd(expected)
         return expected, max(0.0, expected - width), max(expected + width, expected * self.sensitivity.ratio)
 
 

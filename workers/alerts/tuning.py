@@ -97,6 +97,9 @@ class Tuning:
     # this many times the preset's ratio, the share to share_z (a quiet brand's hour of complaints)
     run_count_z: float = 2.0  # a run the share's CUSUM alarms on opens a negative spike with its count scoring
     # share_z, or this much where the count also rose by the preset's ratio
+    peak_days: float = 14.0  # a brand whose daily peak scores of these last days have a median past peak_gate ...
+    peak_gate: float = 4.0
+    peak_rank: int = 3  # ... opens a volume incident only above the peak_rank-th highest of them (its bursts are normal)
     cusum_days: float = 1000.0  # the share's CUSUM alarms by chance about once in this many days at medium, ...
     cusum_margin: float = 1.0  # ... judged against the usual share this many standard errors higher (a quiet
     # brand's usual share rests on few mentions, and a sum over many buckets would add up its error)
