@@ -17,7 +17,7 @@ from earful.state import StateStore, open_state
 from search.base import IndexBackend
 from search.factory import open_index
 from workers.alerts.evaluator import Evaluator
-from workers.brand_sentiment import BrandSentimentScorer, BrandTargets
+from workers.brand_sentiment import BrandTargets
 from workers.delivery.notify import Notifier
 from workers.language import FastTextDetector
 from workers.pipeline import Processor
@@ -64,12 +64,12 @@ def build_processor(settings: Settings, config: AppConfig, index: IndexBackend,
     from workers.refine import open_refine_queue
 
     router = default_router(settings=settings)
-    targets = BrandTargets(config.brands)
-    sharpen = BrandSentimentScorer(router, targets).sharpen  # an incident's top mentions, before the refiner's turn
-    listeners = ([Evaluator(index, state, config, notify=Notifier(settings, config, state), sharpen=sharpen)]
-                 if state is not None else [])
-    return Processor(BrandMatcher(config.brands), FastTextDetector(), router, index,
-                     refine_queue=open_refine_queue(settings, router), listeners=listeners, targets=targets)
+    processor = Processor(BrandMatcher(config.brands), FastTextDetector(), router, index,
+                          refine_queue=open_refine_queue(settings, router), targets=BrandTargets(config.brands))
+    if state is not None:  # an incident's top mentions are read by the intake's own accurate scorer as it opens
+        processor.listeners.append(Evaluator(index, state, config, notify=Notifier(settings, config, state),
+                                             sharpen=processor.brand_sentiment.sharpen))
+    return processor
 
 
 def evaluator_of(processor: Processor) -> Evaluator | None:
