@@ -53,7 +53,8 @@ def sensitivity(name: str = "medium", threshold: float | None = None, min_count:
 class Tuning:
     """How the baseline learns and how incidents behave; times in hours unless named otherwise."""
 
-    warmup_days: float = 3.0  # no incident before this much history
+    warmup_days: float = 7.0  # no incident before this much history (each weekday once; and a brand's first
+    # bursts, which real social volume shows within days, are its ordinary ones, not news)
     level_days: float = 7.0  # the recent level: this many days of ordinary buckets ...
     level_days_quiet: float = 28.0  # ... or more when they hold fewer than level_min_mentions
     level_min_mentions: float = 40.0
@@ -97,6 +98,8 @@ class Tuning:
     # this many times the preset's ratio, the share to share_z (a quiet brand's hour of complaints)
     run_count_z: float = 2.0  # a run the share's CUSUM alarms on opens a negative spike with its count scoring
     # share_z, or this much where the count also rose by the preset's ratio
+    young_days: float = 14.0  # until this much history a volume incident needs a score above the brand's highest
+    # daily peak so far (its bursts are not known yet: its first ones are mostly its ordinary ones)
     peak_days: float = 14.0  # a brand whose daily peak scores of these last days have a median past peak_gate ...
     peak_gate: float = 4.0
     peak_rank: int = 3  # ... opens a volume incident only above the peak_rank-th highest of them (its bursts are normal)

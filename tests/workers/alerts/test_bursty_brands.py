@@ -1,6 +1,7 @@
 """A brand whose mentions come in bursts most days (retweet storms) sets its own bar: its usual bursts stop
 raising incidents, a burst bigger than its usual ones still raises one, and a brand without such bursts
-never meets a bar."""
+never meets a bar once it is two weeks old. Until then every brand is young, and its first bursts only
+raise an incident past the highest daily peak it has shown so far."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from workers.alerts.engine import detect
+from workers.alerts.engine import Tracker, detect
 from workers.alerts.peaks import DailyPeaks
 from workers.alerts.series import Series
 from workers.alerts.tuning import DEFAULT_TUNING, Tuning
@@ -18,7 +19,8 @@ from .conftest import DAY, Maker
 
 STEP = 300
 PER_DAY = DAY // STEP
-NO_BAR = Tuning(peak_gate=math.inf)
+NO_BAR = Tuning(peak_gate=math.inf, young_days=0)
+YOUNG_ONLY = Tuning(peak_gate=math.inf)  # the young brand's bar, never the bursty brand's
 
 
 def with_bursts(make_series: Maker, seed: int, big_at: int | None = None) -> Series:
@@ -58,20 +60,55 @@ def test_a_burst_bigger_than_the_brands_usual_ones_still_raises_one(make_series:
     assert upper > 60  # the band shown around the bucket is as wide as the bar
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_young_brands_first_bursts_raise_an_incident_only_past_its_highest_day_so_far(make_series: Maker,
+                                                                                        seed: int) -> None:
+    series = with_bursts(make_series, seed)
+    young = DEFAULT_TUNING.young_days * PER_DAY
+    unbarred = [i for i in opened_after(series, 0, NO_BAR) if i < young]
+    barred = [i for i in opened_after(series, 0, YOUNG_ONLY) if i < young]
+    assert len(unbarred) >= 10  # from the end of the warm-up, most days
+    assert len(barred) <= len(unbarred) // 2
+    tracker, seen = Tracker(series.start, series.step, series.tz, tuning=YOUNG_ONLY), {}
+    for count, negative in zip(series.counts.tolist(), series.negative.tolist()):
+        tracker.step(count, negative)
+        seen.update(tracker.peaks.peaks)
+    for day in range(2, int(DEFAULT_TUNING.young_days)):  # the highest of the days before (day 0 is not kept)
+        assert tracker.bars[day * PER_DAY] == pytest.approx(max(seen[d] for d in range(1, day)))
+    assert not any(tracker.bars[int(young):])  # two weeks old: the gate decides, and it is shut here
+
+
 def test_a_brand_without_bursts_never_meets_a_bar(make_series: Maker) -> None:
     def campaign(rate: np.ndarray) -> None:
         rate[21 * DAY // 900 + 40:21 * DAY // 900 + 52] *= 4
 
     series = make_series(3000, 35, step=900, edit=campaign)
     found = detect(series)
-    assert not any(found.tracker.bars)
+    young = int(DEFAULT_TUNING.young_days) * DAY // 900
+    assert not any(found.tracker.bars[young:])
+    assert max(found.tracker.bars[:young]) < DEFAULT_TUNING.peak_gate  # its young days peak under any preset
     assert [i.opened for i in found.incidents["volume_spike"]] == \
         [i.opened for i in detect(series, tuning=NO_BAR).incidents["volume_spike"]]
     assert found.incidents["volume_spike"]  # the campaign itself is raised
 
 
-def test_the_bar_is_the_third_highest_daily_peak_of_the_last_days_once_most_days_peak_past_the_gate() -> None:
+def test_a_young_brands_bar_is_its_highest_daily_peak_so_far() -> None:
     peaks = DailyPeaks(10, DEFAULT_TUNING)  # ten buckets a day
+    assert peaks.bar(5) == 0.0  # nothing known
+    for day, score in enumerate([2.0, 3.5, 2.5], start=1):
+        peaks.add(day * 10 + 4, score)
+    assert peaks.bar(40) == 3.5  # the gate does not matter while young
+    peaks.add(45, 9.0)
+    assert peaks.bar(49) == 3.5  # today's peak is not part of today's bar
+    assert peaks.bar(50) == 9.0
+    for day in range(5, 14):
+        peaks.add(day * 10, 2.0)
+    assert peaks.bar(139) == 9.0
+    assert peaks.bar(140) == 0.0  # two weeks old, most days under the gate: no bar
+
+
+def test_the_bar_is_the_third_highest_daily_peak_of_the_last_days_once_most_days_peak_past_the_gate() -> None:
+    peaks = DailyPeaks(10, Tuning(young_days=0))  # ten buckets a day; the young brand's bar is tested above
     for day, score in enumerate([9.0, 3.0, 12.0]):
         peaks.add(day * 10 + 4, score)
     assert peaks.bar(30) == 3.0  # three days known, median 9.0 past the gate
