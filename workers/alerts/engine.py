@@ -70,6 +70,8 @@ class Tracker:
         resolve_after, cooldown = b.buckets(tuning.resolve_hours), b.buckets(tuning.cooldown_hours)
         self.episodes = {name: Episode(name, resolve_after, cooldown) for name in DETECTED}
         self.warmup = b.buckets(24 * tuning.warmup_days)
+        self.born: int | None = None  # the first bucket with a mention: a brand's age counts from it (a live
+        # rule's series reaches weeks back, before a brand new to Earful had any mention)
         self.shift = b.buckets(tuning.shift_hours)
         self.share_shift = b.buckets(tuning.share_shift_hours)
         self.hold = b.buckets(tuning.hold_hours)
@@ -81,7 +83,7 @@ class Tracker:
         self.incidents: dict[str, list[Incident]] = {name: [] for name in DETECTED}
         self.spreads: list[Spread] = []  # the one-bucket spread in force at each bucket, for the band
         self.per_day: list[float] = []  # the brand's mentions a day as each bucket began (its thresholds)
-        self.peaks = DailyPeaks(b.buckets(24), tuning)  # from the second day on, warm-up included
+        self.peaks = DailyPeaks(b.buckets(24), tuning)  # from the brand's second day on, warm-up included
         self.bars: list[float] = []  # the bar its own bursts set at each bucket (0: none)
 
     def __len__(self) -> int:
@@ -90,8 +92,8 @@ class Tracker:
     def step(self, count: int, negative: int = 0) -> list[Update]:
         """Take the next bucket; the incident changes it caused."""
         i, expected = self._take(count, negative)
-        updates = self._detect(i) if i >= self.warmup else []
-        if i >= self.baseline.buckets(24):
+        updates = self._detect(i) if self._grown(i) else []
+        if self.born is not None and i >= self.born + self.baseline.buckets(24):
             self.peaks.add(i, peak_score(self.baseline, i, self.tuning))
         self._settle(i, count, expected)
         updates += self._adapt(i)
@@ -103,13 +105,13 @@ class Tracker:
         length = len(self)
         episodes = {name: e.snapshot() for name, e in self.episodes.items()}
         opened = {name: len(found) for name, found in self.incidents.items()}
-        quiet_from, lulls = self.quiet_from, self.lulls.snapshot()
+        quiet_from, lulls, born = self.quiet_from, self.lulls.snapshot(), self.born
         cusums = {name: replace(run) for name, run in self.cusums.items()}
         points = []
         try:
             for k, (count, negative) in enumerate(pending):
                 i, expected = self._take(count, negative)
-                if i >= self.warmup:  # the last is still filling: too early to call it silent
+                if self._grown(i):  # the last is still filling: too early to call it silent
                     self._detect(i, filling=k == len(pending) - 1)
                 self._settle(i, count, expected, looking=True)
                 points.append(self.band(i))
@@ -124,13 +126,19 @@ class Tracker:
                 self.episodes[name].restore(saved)
             for name, count in opened.items():
                 del self.incidents[name][count:]
-            self.quiet_from, self.cusums = quiet_from, cusums
+            self.quiet_from, self.cusums, self.born = quiet_from, cusums, born
             self.lulls.restore(lulls)
         return Peek(current, points)
+
+    def _grown(self, i: int) -> bool:
+        """Past the warm-up at bucket ``i``: ``warmup_days`` since the brand's first mention."""
+        return self.born is not None and i >= self.born + self.warmup
 
     def _take(self, count: int, negative: int) -> tuple[int, float]:
         b = self.baseline
         i = len(b.history)
+        if self.born is None and count > 0:
+            self.born = i
         b.prepare(i)
         level, _ = b.level(i)
         profile = b.profile_at(i)
@@ -138,7 +146,7 @@ class Tracker:
         b.history.push(count, negative, expected, profile)
         self.spreads.append(b.spread[0])
         self.per_day.append(level * b.buckets(24))
-        self.bars.append(self.peaks.bar(i))
+        self.bars.append(self.peaks.bar(i, i if self.born is None else self.born))
         if self.negative:
             self._accumulate(i, count, negative)
         if count > math.floor(self.tuning.quiet_fraction * expected):
@@ -222,8 +230,11 @@ class Tracker:
     def _settle(self, i: int, count: int, expected: float, looking: bool = False) -> None:
         b, ep = self.baseline, self.episodes
         clipped = float(count)
-        if i >= self.warmup:
-            clipped = min(clipped, expected + self.tuning.clip_z * b.spread[0].sd(expected) + 1.0)
+        if self.born is not None and i >= self.born + b.buckets(24):
+            # in the warm-up the spread is not known yet (the usual clip would cut off the brand's rhythm), but
+            # a burst there must not become its rhythm (a week later, the same hour would expect it again)
+            factor = 1.0 if self._grown(i) else self.tuning.warmup_clip
+            clipped = min(clipped, factor * expected + self.tuning.clip_z * b.spread[0].sd(expected) + 1.0)
         ordinary = not (ep["volume_spike"].active or ep["silence"].active)
         share_ok = ordinary and not any(ep[name].active for name in NEGATIVE)
         b.history.settle(clipped, ordinary, share_ok)
@@ -275,7 +286,9 @@ class Tracker:
         for twice that (a day: time to alert first, and rises that alert by day and fade at night, reopening
         every morning, end here). Adopt it silently, so the band follows the brand."""
         b, ep = self.baseline, self.episodes
-        earliest = max(b.volume_from, self.fresh_from, self.warmup, ep["silence"].clear_from)
+        if self.born is None:
+            return
+        earliest = max(b.volume_from, self.fresh_from, self.born + self.warmup, ep["silence"].clear_from)
         start = i + 1 - self.shift
         if start < earliest:
             return

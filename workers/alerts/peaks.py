@@ -54,11 +54,12 @@ class DailyPeaks:
         for day in [d for d in self.peaks if d < today - self.keep]:
             del self.peaks[day]
 
-    def bar(self, i: int) -> float:
-        """The score a volume incident must beat at bucket ``i`` (0: no bar), from the days before today's."""
+    def bar(self, i: int, born: int = 0) -> float:
+        """The score a volume incident must beat at bucket ``i`` (0: no bar), from the days before today's;
+        ``born``: the brand's first bucket with a mention (its age counts from there)."""
         today, t = i // self.day, self.tuning
         past = sorted((score for day, score in self.peaks.items() if today - self.keep <= day < today), reverse=True)
-        if today < self.young:  # the highest peak so far
+        if i < born + self.young * self.day:  # young: the highest peak so far
             return past[0] if past else 0.0
         if len(past) < t.peak_rank or past[len(past) // 2] < t.peak_gate:
             return 0.0

@@ -69,9 +69,9 @@ def test_a_young_brands_first_bursts_raise_an_incident_only_past_its_highest_day
     barred = [i for i in opened_after(series, 0, YOUNG_ONLY) if i < young]
     assert len(unbarred) >= 10  # from the end of the warm-up, most days
     assert len(barred) <= len(unbarred) // 2
-    tracker, seen = Tracker(series.start, series.step, series.tz, tuning=YOUNG_ONLY), {}
-    for count, negative in zip(series.counts.tolist(), series.negative.tolist()):
-        tracker.step(count, negative)
+    tracker, seen = Tracker(series.start, series.step, series.tz, tuning=YOUNG_ONLY, negative=False), {}
+    for count in series.counts.tolist():
+        tracker.step(count)
         seen.update(tracker.peaks.peaks)
     for day in range(2, int(DEFAULT_TUNING.young_days)):  # the highest of the days before (day 0 is not kept)
         assert tracker.bars[day * PER_DAY] == pytest.approx(max(seen[d] for d in range(1, day)))

@@ -216,6 +216,26 @@ def test_nothing_alerts_during_the_warm_up(make_series: Maker) -> None:
     assert found.incidents["volume_spike"] == []
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_brand_new_to_earful_counts_its_warm_up_from_its_first_mention(make_series: Maker, seed: int) -> None:
+    """A live rule's series reaches 28 days back: for a brand collected since recently, those buckets are empty.
+    Its first mentions are not a spike, and its first week is its warm-up."""
+    empty = 20 * 24
+
+    def collected_from_day_20(spike_at: int) -> Callable[[np.ndarray], None]:
+        def edit(rate: np.ndarray) -> None:
+            rate[:empty] = 0
+            rate[spike_at] *= 15
+        return edit
+
+    in_its_first_week = empty + 3 * 24 + 13
+    assert detect(make_series(500, 42, seed=seed, edit=collected_from_day_20(in_its_first_week))).incidents == \
+        {trigger: [] for trigger in DETECTED}
+    grown = empty + 17 * 24 + 13
+    found = detect(make_series(500, 42, seed=seed, edit=collected_from_day_20(grown)))
+    assert [i.opened for i in found.incidents["volume_spike"]] == [grown]
+
+
 def test_without_negative_counts_the_volume_triggers_still_work(make_series: Maker) -> None:
     def spike(rate: np.ndarray) -> None:
         rate[21 * 24] *= 15
