@@ -31,6 +31,7 @@ NEGATIVE = ("negative_spike", "negative_share")
 DROP = 1.6  # a fall below 1/DROP (or an unalerted rise above DROP) that holds for shift_hours is adopted ...
 SILENT = 0.2  # ... unless it fell below this fraction of the expected volume
 CONTINUED = 1.3  # every quarter of a lasting rise keeps at least this ratio (a quiet brand's quarter day is noisy)
+UNCOLLECTED = 10.0  # mentions an empty start would have held at the brand's first day's rate: not collected yet
 
 
 def _quarters(start: int, end: int) -> list[tuple[int, int]]:
@@ -92,6 +93,8 @@ class Tracker:
     def step(self, count: int, negative: int = 0) -> list[Update]:
         """Take the next bucket; the incident changes it caused."""
         i, expected = self._take(count, negative)
+        if self.born and i == self.born + self.baseline.buckets(24):
+            self._uncollected(i)
         updates = self._detect(i) if self._grown(i) else []
         if self.born is not None and i >= self.born + self.baseline.buckets(24):
             self.peaks.add(i, peak_score(self.baseline, i, self.tuning))
@@ -129,6 +132,16 @@ class Tracker:
             self.quiet_from, self.cusums, self.born = quiet_from, cusums, born
             self.lulls.restore(lulls)
         return Peek(current, points)
+
+    def _uncollected(self, i: int) -> None:
+        """A brand's first day told its rate: if the empty stretch before its first mention would have held
+        ``UNCOLLECTED`` mentions at that rate, the brand was not collected yet (a live rule's series reaches
+        weeks back, before a brand new to Earful had any mention). Those buckets teach the baseline nothing:
+        counted, they hold its level down and bend its weekly rhythm for weeks."""
+        h, born = self.baseline.history, self.born
+        assert born is not None
+        if h.window(h.p_count, born, i) / (i - born) * born >= UNCOLLECTED:
+            h.relabel(0, level=False, rhythm=False, share=False, end=born)
 
     def _grown(self, i: int) -> bool:
         """Past the warm-up at bucket ``i``: ``warmup_days`` since the brand's first mention."""
@@ -230,11 +243,16 @@ class Tracker:
     def _settle(self, i: int, count: int, expected: float, looking: bool = False) -> None:
         b, ep = self.baseline, self.episodes
         clipped = float(count)
-        if self.born is not None and i >= self.born + b.buckets(24):
+        if self._grown(i):
+            clipped = min(clipped, expected + self.tuning.clip_z * b.spread[0].sd(expected) + 1.0)
+        elif self.born is not None and i >= self.born + b.buckets(24):
             # in the warm-up the spread is not known yet (the usual clip would cut off the brand's rhythm), but
-            # a burst there must not become its rhythm (a week later, the same hour would expect it again)
-            factor = 1.0 if self._grown(i) else self.tuning.warmup_clip
-            clipped = min(clipped, factor * expected + self.tuning.clip_z * b.spread[0].sd(expected) + 1.0)
+            # a burst there must not become its rhythm (a week later, the same hour would expect it again);
+            # judged against its mean since its first mention too, as the level may still count empty buckets
+            # from before it (a live rule's series reaches weeks back)
+            h = b.history
+            usual = max(expected, h.window(h.p_count, self.born, i) / (i - self.born))
+            clipped = min(clipped, self.tuning.warmup_clip * usual + self.tuning.clip_z * b.spread[0].sd(usual) + 1.0)
         ordinary = not (ep["volume_spike"].active or ep["silence"].active)
         share_ok = ordinary and not any(ep[name].active for name in NEGATIVE)
         b.history.settle(clipped, ordinary, share_ok)

@@ -61,11 +61,13 @@ class History:
         self.p_share_negative.append(self.p_share_negative[-1] + (self.negative[i] if share else 0))
 
     def relabel(self, start: int, *, level: bool | None = None, rhythm: bool | None = None,
-                share: bool | None = None, unclip: bool = False) -> None:
-        """Mark buckets ``start`` .. last settled as ordinary or not (an incident found late, a new level)."""
-        end = len(self.clipped)
+                share: bool | None = None, unclip: bool = False, end: int | None = None) -> None:
+        """Mark buckets ``start`` .. last settled (or ``end - 1``) as ordinary or not (an incident found late,
+        a new level)."""
+        last = len(self.clipped)
+        stop = last if end is None else min(end, last)
         start = max(0, start)
-        for i in range(start, end):
+        for i in range(start, stop):
             if level is not None:
                 self.level_ok[i] = level
             if rhythm is not None:
@@ -76,7 +78,7 @@ class History:
                 self.clipped[i] = float(self.counts[i])
         for prefix in (self.p_level_count, self.p_level_profile, self.p_share_count, self.p_share_negative):
             del prefix[start + 1:]
-        for i in range(start, end):
+        for i in range(start, last):
             self._extend(i)
 
     def truncate(self, length: int) -> None:
