@@ -96,7 +96,7 @@ class Tracker:
         if self.born and i == self.born + self.baseline.buckets(24):
             self._uncollected(i)
         updates = self._detect(i) if self._grown(i) else []
-        if self.born is not None and i >= self.born + self.baseline.buckets(24):
+        if self._day_old(i):
             self.peaks.add(i, peak_score(self.baseline, i, self.tuning))
         self._settle(i, count, expected)
         updates += self._adapt(i)
@@ -138,10 +138,19 @@ class Tracker:
         ``UNCOLLECTED`` mentions at that rate, the brand was not collected yet (a live rule's series reaches
         weeks back, before a brand new to Earful had any mention). Those buckets teach the baseline nothing:
         counted, they hold its level down and bend its weekly rhythm for weeks."""
+        assert self.born is not None
+        if self._mean_since_born(i) * self.born >= UNCOLLECTED:
+            self.baseline.history.relabel(0, level=False, rhythm=False, share=False, end=self.born)
+
+    def _mean_since_born(self, i: int) -> float:
+        """Mentions a bucket from the brand's first mention up to bucket ``i`` (excluded)."""
         h, born = self.baseline.history, self.born
-        assert born is not None
-        if h.window(h.p_count, born, i) / (i - born) * born >= UNCOLLECTED:
-            h.relabel(0, level=False, rhythm=False, share=False, end=born)
+        assert born is not None and i > born
+        return h.window(h.p_count, born, i) / (i - born)
+
+    def _day_old(self, i: int) -> bool:
+        """At bucket ``i`` the brand has had a day of mentions (its level and its day's peak mean something)."""
+        return self.born is not None and i >= self.born + self.baseline.buckets(24)
 
     def _grown(self, i: int) -> bool:
         """Past the warm-up at bucket ``i``: ``warmup_days`` since the brand's first mention."""
@@ -245,13 +254,12 @@ class Tracker:
         clipped = float(count)
         if self._grown(i):
             clipped = min(clipped, expected + self.tuning.clip_z * b.spread[0].sd(expected) + 1.0)
-        elif self.born is not None and i >= self.born + b.buckets(24):
+        elif self._day_old(i):
             # in the warm-up the spread is not known yet (the usual clip would cut off the brand's rhythm), but
             # a burst there must not become its rhythm (a week later, the same hour would expect it again);
             # judged against its mean since its first mention too, as the level may still count empty buckets
             # from before it (a live rule's series reaches weeks back)
-            h = b.history
-            usual = max(expected, h.window(h.p_count, self.born, i) / (i - self.born))
+            usual = max(expected, self._mean_since_born(i))
             clipped = min(clipped, self.tuning.warmup_clip * usual + self.tuning.clip_z * b.spread[0].sd(usual) + 1.0)
         ordinary = not (ep["volume_spike"].active or ep["silence"].active)
         share_ok = ordinary and not any(ep[name].active for name in NEGATIVE)

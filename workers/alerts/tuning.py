@@ -56,7 +56,8 @@ class Tuning:
     warmup_days: float = 7.0  # no incident before this much history (each weekday once; and a brand's first
     # bursts, which real social volume shows within days, are its ordinary ones, not news)
     warmup_clip: float = 5.0  # in the warm-up, from the brand's second day, a count enters the baseline at most
-    # this many times its expected count (plus clip_z standard deviations; clip_z alone once grown)
+    # this many times its expected count or its mean since its first mention, whichever is larger (plus clip_z
+    # standard deviations; clip_z alone once grown)
     level_days: float = 7.0  # the recent level: this many days of ordinary buckets ...
     level_days_quiet: float = 28.0  # ... or more when they hold fewer than level_min_mentions
     level_min_mentions: float = 40.0
