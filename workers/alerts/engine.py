@@ -8,6 +8,7 @@ incidents up to the cut. Production keeps one tracker per rule and steps it as b
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -216,8 +217,22 @@ class Tracker:
         return out
 
     def _volume_threshold(self, i: int) -> float:
-        """The preset's (less a quiet brand's relief), or the bar a bursty brand's own days set (``peaks``)."""
-        return max(signals.volume_threshold(self.per_day[i], self.sensitivity, self.tuning), self.bars[i])
+        """The preset's (less a quiet brand's relief), or the bar a bursty brand's own days set (``peaks``), or
+        the bar a busy brand's last incidents set (``_echo``), whichever is highest."""
+        return max(signals.volume_threshold(self.per_day[i], self.sensitivity, self.tuning), self.bars[i],
+                   self._echo(i))
+
+    def _echo(self, i: int) -> float:
+        """A busy brand's news comes in waves: a retweet storm, then smaller ones as the story goes round. So
+        from ``echo_from`` mentions a day, a volume incident within ``echo_hours`` of the last ones opened
+        needs a score above their peaks: a smaller burst the same day is their echo, a bigger one is news.
+        A quieter brand's bursts are rare and each one matters: it has no such bar."""
+        t = self.tuning
+        if self.per_day[i] < t.echo_from:
+            return 0.0
+        since = i - self.baseline.buckets(t.echo_hours)
+        recent = itertools.takewhile(lambda incident: incident.opened >= since, reversed(self.incidents["volume_spike"]))
+        return max((incident.peak_score for incident in recent if not incident.active), default=0.0)
 
     def _lull(self, i: int) -> float:
         """Expected mentions in the longest ordinary lull of the last weeks (infinite before they are known)."""

@@ -76,6 +76,8 @@ class Tuning:
     resolve_hours: float = 0.5  # ... and resolves after this long back in the band
     cooldown_hours: float = 2.0  # a new detection this soon after resolving reopens the same incident
     continue_hours: float = 36.0  # ... as does one this soon after the last opened, if the rise has lasted since
+    echo_hours: float = 24.0  # a busy brand's volume incident opened this recently sets the bar for its next one:
+    echo_from: float = 400.0  # ... at this many mentions a day or more (a smaller burst the same day is its echo)
     shift_hours: float = 12.0 # a rise that holds this long becomes the new level (once, then re-baselined)
     shift_keep: float = 0.6  # ... provided its second half keeps this share of its first half's excess
     rise_z: float = 2.0  # an unalerted rise is adopted after a day with every quarter scoring this much above

@@ -19,8 +19,8 @@ from .conftest import DAY, Maker
 
 STEP = 300
 PER_DAY = DAY // STEP
-NO_BAR = Tuning(peak_gate=math.inf, young_days=0)
-YOUNG_ONLY = Tuning(peak_gate=math.inf)  # the young brand's bar, never the bursty brand's
+NO_BAR = Tuning(peak_gate=math.inf, young_days=0, echo_hours=0)
+YOUNG_ONLY = Tuning(peak_gate=math.inf, echo_hours=0)  # the young brand's bar, never the bursty brand's (nor echoes')
 
 
 def with_bursts(make_series: Maker, seed: int, big_at: int | None = None) -> Series:
