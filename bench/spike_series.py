@@ -14,6 +14,9 @@ format of ``../shared/data/spike-series`` (``earful eval alerts`` reads it):
 ``--style social`` writes series shaped like public social mention volume per 5 minutes (heavier
 tails, unlabelled news bumps of 1.4-2.2x a few times a week, only ``counts`` and ``windows``,
 windows drawn the NAB way: 10 % of the series divided among its anomalies, centred on each).
+``--style storms`` is the same over NAB's range of volumes, with retweet storms in calm, lively and stormy weeks
+(unlabelled bursts of 3-60 times a bucket's usual mentions, fading within half an hour): as bursty as real
+Twitter volume, for checking the bursty brands' bars on labelled data that was not used to choose them.
 
     .venv/bin/python bench/spike_series.py --n 200 --seed 1 --out /tmp/series.jsonl
 """
@@ -222,13 +225,32 @@ def make_series(rng: np.random.Generator, sid: str) -> dict[str, Any]:
     return out
 
 
-def make_social(rng: np.random.Generator, sid: str) -> dict[str, Any]:
-    """Public social mention volume per 5 minutes, NAB-style windows, only counts and windows."""
+def _storms(rng: np.random.Generator, lam: np.ndarray, per_day: int) -> np.ndarray:
+    """Retweet storms (unlabelled): a post goes round and puts 3-60 times a bucket's usual mentions into a few
+    minutes, fading over the next buckets. They come in spells: each week is calm (a storm every few days),
+    lively (one or two a day) or stormy (three to six a day), so a brand's usual bursts are known only over weeks."""
+    extra = np.zeros(lam.size)
+    usual = max(float(lam.mean()), 0.3)
+    for week in range(0, lam.size, 7 * per_day):
+        a_day = float(rng.choice([0.2, 0.8, 2.5], p=[0.4, 0.4, 0.2]))
+        span = min(7 * per_day, lam.size - week)
+        for at in week + rng.integers(0, span, int(rng.poisson(a_day * span / per_day))):
+            size = usual * math.exp(rng.uniform(math.log(2), math.log(15))) + rng.uniform(2, 10)
+            fade = 0.5 ** (np.arange(int(rng.integers(1, 7))) / rng.uniform(0.5, 2))
+            end = min(lam.size, at + fade.size)
+            extra[at:end] += size * fade[: end - at]
+    return extra
+
+
+def make_social(rng: np.random.Generator, sid: str, storms: bool = False) -> dict[str, Any]:
+    """Public social mention volume per 5 minutes, NAB-style windows, only counts and windows; ``storms``: a
+    brand of 0.3-100 mentions a bucket (NAB's Twitter series span 0.4-85) with retweet storms (``_storms``)."""
     step, per_day = 300, 288
     n = per_day * int(rng.integers(45, 70))
     start = datetime(2015, 2, 26, tzinfo=timezone.utc) + timedelta(days=int(rng.integers(0, 60)))
     hours, days = _local_hours(start, step, n, ZoneInfo("America/New_York"))
-    lam = math.exp(rng.uniform(math.log(5), math.log(300))) * _rhythm(rng, hours, days) * _drift(rng, n, per_day)
+    low, high = (0.3, 100) if storms else (5, 300)
+    lam = math.exp(rng.uniform(math.log(low), math.log(high))) * _rhythm(rng, hours, days) * _drift(rng, n, per_day)
     tails = np.exp(np.clip(rng.standard_t(4, n), -4, 4) * rng.uniform(0.05, 0.15))
     rate = rng.gamma(8, 1 / 8, n) * lam * tails
     for at in rng.integers(0, n - 12, int(n / per_day / 7 * rng.uniform(1, 3))):  # news of no consequence
@@ -239,6 +261,8 @@ def make_social(rng: np.random.Generator, sid: str) -> dict[str, Any]:
         kind = str(rng.choice(["burst", "burst", "plateau", "ramp"]))
         shape = _shape(rng, kind, 12)[: n - at]
         rate[at:at + shape.size] += _excess(rng, kind, shape, lam[at:at + shape.size]) * float(rng.uniform(1.5, 4))
+    if storms:
+        rate += _storms(rng, lam, per_day)
     counts = rng.poisson(rate)
     width = int(0.1 * n / max(1, len(anomalies)))
     iso = lambda i: (start + timedelta(seconds=int(i) * step)).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
@@ -250,11 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=100, help="number of series")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--style", choices=["brand", "social"], default="brand")
+    parser.add_argument("--style", choices=["brand", "social", "storms"], default="brand")
     parser.add_argument("--out", default="-", help="JSONL file (default: stdout)")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
-    make = make_series if args.style == "brand" else make_social
+    makers = {"brand": make_series, "social": make_social,
+              "storms": lambda rng, sid: make_social(rng, sid, storms=True)}
+    make = makers[args.style]
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8")
     with out:
         for i in range(args.n):
