@@ -15,7 +15,7 @@ format of ``../shared/data/spike-series`` (``earful eval alerts`` reads it):
 tails, unlabelled news bumps of 1.4-2.2x a few times a week, only ``counts`` and ``windows``,
 windows drawn the NAB way: 10 % of the series divided among its anomalies, centred on each).
 ``--style storms`` is the same over NAB's range of volumes, with retweet storms in calm, lively and stormy weeks
-(unlabelled bursts of 3-60 times a bucket's usual mentions, fading within half an hour): as bursty as real
+(unlabelled bursts of 2-15 times a bucket's usual mentions plus a few, fading within half an hour): as bursty as real
 Twitter volume, for checking the bursty brands' bars on labelled data that was not used to choose them.
 
     .venv/bin/python bench/spike_series.py --n 200 --seed 1 --out /tmp/series.jsonl
@@ -226,9 +226,9 @@ def make_series(rng: np.random.Generator, sid: str) -> dict[str, Any]:
 
 
 def _storms(rng: np.random.Generator, lam: np.ndarray, per_day: int) -> np.ndarray:
-    """Retweet storms (unlabelled): a post goes round and puts 3-60 times a bucket's usual mentions into a few
-    minutes, fading over the next buckets. They come in spells: each week is calm (a storm every few days),
-    lively (one or two a day) or stormy (three to six a day), so a brand's usual bursts are known only over weeks."""
+    """Retweet storms (unlabelled): a post goes round and puts 2-15 times a bucket's usual mentions (plus 2-10)
+    into a few minutes, fading over the next buckets. They come in spells: each week is calm (a storm every few
+    days), lively (about one a day) or stormy (two or three a day), so a brand's usual bursts show only over weeks."""
     extra = np.zeros(lam.size)
     usual = max(float(lam.mean()), 0.3)
     for week in range(0, lam.size, 7 * per_day):
