@@ -16,7 +16,7 @@ from api.dashboard.options import brand_names
 from api.dashboard.web import PageError, ViewerDep, render
 from api.deps import ConfigDep, IndexDep, StateDep
 from earful.alert_store import AlertRules, Incidents
-from earful.alerts.models import Incident, RuleView
+from earful.alerts.models import THRESHOLD_WHY, Incident, RuleView
 from earful.alerts.snooze import current_snooze
 from workers.alerts.evidence import as_scored_now
 
@@ -88,5 +88,6 @@ def incident_page(incident_id: str, request: Request, seen: ViewerDep, config: C
                "snooze": current_snooze(state, rule.id, now) if rule else None,
                "evidence": as_scored_now(index, incident.evidence, incident.brand),
                "verdict": incident.feedback[-1] if incident.feedback else None, "triggers": TRIGGERS,
-               "resolutions": RESOLUTIONS, "intervals": INTERVALS, "verdicts": VERDICTS, "snoozes": SNOOZES}
+               "resolutions": RESOLUTIONS, "intervals": INTERVALS, "verdicts": VERDICTS, "snoozes": SNOOZES,
+               "threshold_why": THRESHOLD_WHY}
     return render(request, seen, "alerts_incident.html", context)

@@ -11,6 +11,14 @@ from earful.alerts.rules import AlertRule
 
 IncidentState = Literal["open", "updated", "resolved"]
 Verdict = Literal["useful", "not_useful", "expected"]
+ThresholdWhy = Literal["young", "bursty", "echo"]
+THRESHOLD_WHY: dict[str, str] = {  # why a volume spike had to reach more than the preset's score, for people
+    "young": "the brand's highest daily peak so far: it is less than two weeks old, and a brand's first bursts "
+             "are mostly its ordinary ones",
+    "bursty": "the third-highest of the brand's last 14 daily peaks: it bursts most days, so only a bigger burst is news",
+    "echo": "the peak of the brand's own volume incident in the last 24 hours: a smaller burst the same day is "
+            "that one's echo",
+}
 
 
 class SeriesPoint(BaseModel):
@@ -98,7 +106,13 @@ class IncidentSummary(BaseModel):
     interval: int = Field(description="bucket length, seconds")
     sensitivity: str
     threshold: float = Field(description="the score it had to reach (the preset's; a quiet brand's volume spike "
-                                         "less, as it has fewer chances a day to score high by chance)")
+                                         "less, as it has fewer chances a day to score high by chance; more where "
+                                         "threshold_why says so)")
+    threshold_why: ThresholdWhy | None = Field(
+        default=None, description="what raised a volume spike's threshold past the preset's: young (the brand's "
+                                  "highest daily peak so far, in its first 14 days), bursty (the third-highest of "
+                                  "its last 14 daily peaks: its usual bursts), echo (the peak of its own volume "
+                                  "incident in the last 24 hours, at 400 mentions a day or more); null: the preset")
     opened_at: datetime = Field(description="start of the bucket whose data raised it")
     detected_at: datetime = Field(description="when it was raised")
     updated_at: datetime

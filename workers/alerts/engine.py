@@ -17,6 +17,7 @@ from statistics import NormalDist
 
 import numpy as np
 
+from earful.alerts.models import ThresholdWhy
 from workers.alerts import signals
 from workers.alerts.baseline import Baseline
 from workers.alerts.cusum import ShareCusum, cautious_share
@@ -217,10 +218,17 @@ class Tracker:
         return out
 
     def _volume_threshold(self, i: int) -> float:
-        """The preset's (less a quiet brand's relief), or the bar a bursty brand's own days set (``peaks``), or
-        the bar a busy brand's last incidents set (``_echo``), whichever is highest."""
-        return max(signals.volume_threshold(self.per_day[i], self.sensitivity, self.tuning), self.bars[i],
-                   self._echo(i))
+        return self._volume_bar(i)[0]
+
+    def _volume_bar(self, i: int) -> tuple[float, ThresholdWhy | None]:
+        """The score a volume incident must reach at bucket ``i``, and what set it: the preset's (less a quiet
+        brand's relief; None), the bar a young or bursty brand's own days set (``peaks``), or the bar a busy
+        brand's last incidents set (``_echo``), whichever is highest (the preset's on a tie)."""
+        born = i if self.born is None else self.born
+        bars: list[tuple[float, ThresholdWhy | None]] = [
+            (signals.volume_threshold(self.per_day[i], self.sensitivity, self.tuning), None),
+            (self.bars[i], "young" if self.peaks.is_young(i, born) else "bursty"), (self._echo(i), "echo")]
+        return max(bars, key=lambda bar: bar[0])
 
     def _echo(self, i: int) -> float:
         """A busy brand's news comes in waves: a retweet storm, then smaller ones as the story goes round. So
@@ -246,6 +254,8 @@ class Tracker:
             if change is None or episode.current is None:
                 continue
             if change == "opened":
+                if name == "volume_spike":
+                    episode.current.bar = self._volume_bar(i)[1]
                 self.incidents[name].append(episode.current)
             updates.append(Update(i, change, replace(episode.current)))
         return updates

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from earful.alerts.models import ThresholdWhy
 from workers.alerts.signals import Signal
 
 State = Literal["open", "updated", "resolved"]
@@ -39,6 +40,7 @@ class Incident:
     peak_at: int = 0
     told_ratio: float = 0.0
     threshold: float = 0.0  # the score its opening signal had to reach
+    bar: ThresholdWhy | None = None  # what raised a volume incident's threshold past the preset's (None: nothing)
 
     @property
     def active(self) -> bool:

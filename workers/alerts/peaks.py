@@ -54,12 +54,16 @@ class DailyPeaks:
         for day in [d for d in self.peaks if d < today - self.keep]:
             del self.peaks[day]
 
+    def is_young(self, i: int, born: int = 0) -> bool:
+        """At bucket ``i`` the brand (first mention at ``born``) is younger than ``young_days``."""
+        return i < born + self.young * self.day
+
     def bar(self, i: int, born: int = 0) -> float:
         """The score a volume incident must beat at bucket ``i`` (0: no bar), from the days before today's;
         ``born``: the brand's first bucket with a mention (its age counts from there)."""
         today, t = i // self.day, self.tuning
         past = sorted((score for day, score in self.peaks.items() if today - self.keep <= day < today), reverse=True)
-        if i < born + self.young * self.day:  # young: the highest peak so far
+        if self.is_young(i, born):  # young: the highest peak so far
             return past[0] if past else 0.0
         if len(past) < t.peak_rank or past[len(past) // 2] < t.peak_gate:
             return 0.0

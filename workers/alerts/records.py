@@ -118,7 +118,7 @@ def _new(live: LiveRule, current: Episode, now: datetime) -> Incident:
     return Incident(
         id=incident_id(live.rule.id, opened), rule=live.rule.id, brand=live.rule.brand, trigger=live.rule.trigger,
         state="open", sequence=1, interval=live.step, sensitivity=sensitivity.name,
-        threshold=current.threshold,
+        threshold=current.threshold, threshold_why=current.bar,
         opened_at=opened, detected_at=now, updated_at=now,
         window_start=live.time(current.opened - current.scale + 1), window_end=live.time(current.opened + 1),
         observed=current.observed, expected=current.expected, lower=0.0, upper=0.0, score=current.score,

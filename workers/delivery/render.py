@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from earful.alerts.models import Evidence, Incident
+from earful.alerts.models import THRESHOLD_WHY, Evidence, Incident
 
 WHAT = {"volume_spike": "mentions", "negative_spike": "negative mentions", "negative_share": "negative mentions",
         "silence": "mentions"}
@@ -71,6 +71,8 @@ def figures(incident: Incident) -> list[str]:
     lines = [f"Observed: {incident.observed:.0f} {what} in {window_words(incident)}",
              f"Expected: ~{incident.expected:.1f} (usual band {incident.lower:.1f}–{incident.upper:.1f})",
              f"Score {incident.score:.1f} (raised at {incident.threshold:.1f}, sensitivity {incident.sensitivity})"]
+    if incident.threshold_why:
+        lines.append(f"Its bar, {incident.threshold:.1f}, is {THRESHOLD_WHY[incident.threshold_why]}")
     if incident.total is not None and incident.usual_share is not None and incident.total:
         lines.append(f"Negative share {incident.observed / incident.total:.0%} of {incident.total:.0f} "
                      f"(usually {incident.usual_share:.0%})")

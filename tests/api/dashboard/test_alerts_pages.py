@@ -9,7 +9,7 @@ from html import unescape
 from fastapi.testclient import TestClient
 
 from earful.alert_store import Incidents
-from earful.alerts.models import Incident
+from earful.alerts.models import THRESHOLD_WHY, Incident
 from earful.state import StateStore
 
 from .conftest import sign_in
@@ -83,6 +83,18 @@ def test_an_incident_page_shows_the_band_evidence_and_actions(open_client: TestC
     assert re.search(r'name="verdict" value="not_useful"', html) and re.search(r'name="hours" value="24"', html)
     window = re.search(r'<a href="(/mentions\?[^"]+)">Read the mentions of this window', html)
     assert window and "since=" in window.group(1) and "until=" in window.group(1)
+
+
+def test_an_incident_raised_above_the_preset_says_why(open_client: TestClient, alerts_state: StateStore) -> None:
+    demo = demo_incidents(alerts_state)["resolved"]
+    assert demo.threshold_why is None  # the demo brand's spike is raised at its preset's score: nothing to say
+    plain = unescape(open_client.get(f"/alerts/events/{demo.id}").text)
+    assert f"raised at {demo.threshold:.1f})" in plain
+    echoed = demo.model_copy(update={"id": demo.id.replace("acme-volume", "acme-echo"), "rule": "acme-echo", "threshold": 26.6,
+                                     "threshold_why": "echo"})
+    Incidents(open_client.app.state.state_store).save(echoed)  # type: ignore[attr-defined]  # this app's copy
+    html = unescape(open_client.get(f"/alerts/events/{echoed.id}").text)
+    assert f"raised at 26.6, {THRESHOLD_WHY['echo']})" in html
 
 
 def test_the_window_link_opens_exactly_the_window_s_mentions(open_client: TestClient,

@@ -56,6 +56,7 @@ def test_a_burst_bigger_than_the_brands_usual_ones_still_raises_one(make_series:
     found = detect(with_bursts(make_series, seed, big_at=big))
     [incident] = [i for i in found.incidents["volume_spike"] if i.opened == big]
     assert incident.threshold > 2 * DEFAULT_TUNING.peak_gate  # raised above the bar its bursts set
+    assert incident.bar in ("bursty", "echo")  # its usual days' bar, or a bigger one from an incident that day
     lower, upper = found.tracker.band(big)[1:]
     assert upper > 60  # the band shown around the bucket is as wide as the bar
 
@@ -67,6 +68,8 @@ def test_a_young_brands_first_bursts_raise_an_incident_only_past_its_highest_day
     young = DEFAULT_TUNING.young_days * PER_DAY
     unbarred = [i for i in opened_after(series, 0, NO_BAR) if i < young]
     barred = [i for i in opened_after(series, 0, YOUNG_ONLY) if i < young]
+    raised = [i for i in detect(series, tuning=YOUNG_ONLY).incidents["volume_spike"] if i.opened < young]
+    assert raised and all(i.bar == ("young" if i.threshold > DEFAULT_TUNING.peak_gate + 0.5 else None) for i in raised)
     assert len(unbarred) >= 10  # from the end of the warm-up, most days
     assert len(barred) <= len(unbarred) // 2
     tracker, seen = Tracker(series.start, series.step, series.tz, tuning=YOUNG_ONLY, negative=False), {}

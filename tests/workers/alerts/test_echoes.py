@@ -48,6 +48,7 @@ def test_a_bigger_second_burst_opens_one_above_the_first_ones_peak(make_series: 
     assert second.opened == 72
     assert second.threshold == pytest.approx(first.peak_score)  # "raised at": the bar it had to beat
     assert first.threshold < second.threshold
+    assert (first.bar, second.bar) == (None, "echo")  # what raised the second one's bar, for the page and emails
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -131,6 +131,7 @@ def test_a_stored_incident_names_the_score_it_had_to_reach(index: EmbeddedIndex,
     stored = {incident.brand: incident for incident in Incidents(state).all()}
     assert stored["acme"].threshold == 4.5
     assert 4.0 < stored["globex"].threshold < 4.3
+    assert stored["acme"].threshold_why is None and stored["globex"].threshold_why is None  # the preset's
     quiet = stored["globex"]
     assert quiet.score >= quiet.threshold and quiet.expected < quiet.upper < quiet.observed
 

@@ -56,3 +56,18 @@ def test_a_top_mention_read_in_passages_quotes_what_its_label_was_read_from() ->
     html = html_body(incident, "opened", ctx, links, "")
     assert "Read toward Acme Mobile: <i>“Regulators fined Acme &lt;Mobile&gt; for hiding dropped calls.”</i>" in html
     assert html.count("Read toward") == 1 and "<Mobile>" not in html
+
+
+def test_a_volume_spike_raised_above_the_preset_says_why() -> None:
+    from workers.delivery.message import text_body
+    from workers.delivery.render import Context, figures
+
+    rule = AlertRule(id="acme-volume", brand="acme", trigger="volume_spike")
+    plain = sample_incident(rule, NOW)
+    assert plain.threshold_why is None and not [line for line in figures(plain) if "bar" in line]
+    echoed = plain.model_copy(update={"threshold": 26.6, "threshold_why": "echo"})
+    why = ("Its bar, 26.6, is the peak of the brand's own volume incident in the last 24 hours: a smaller burst "
+           "the same day is that one's echo")
+    assert why in figures(echoed)
+    ctx = Context(brand_name="Acme Mobile", public_url="https://earful.example.com")
+    assert why in text_body(echoed, "opened", ctx, {"incident": "i", "mentions": "m", "api": "a"})
