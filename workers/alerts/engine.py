@@ -302,11 +302,17 @@ class Tracker:
         return h.window(h.p_count, start, end) / max(h.window(h.p_expected, start, end), 1e-9)
 
     def _holds_up(self, start: int, end: int, negative: bool = False) -> bool:
-        """A rise over ``start`` .. ``end`` that keeps most of its size in its second half."""
+        """A rise over ``start`` .. ``end`` that keeps most of its size in its second half; a volume rise scores
+        ``rise_z`` in both halves too. A quiet brand's incident continued the next afternoon (``continue_hours``)
+        is old enough to be judged as a new level, but its quiet night and morning hold so few mentions that a
+        handful makes their ratio: without the score, the next burst became the brand's level."""
         middle = (start + end) // 2
         first, second = self._ratio(start, middle, negative), self._ratio(middle, end, negative)
         floor = self.sensitivity.holding_ratio
-        return min(first, second) >= floor and second - 1 >= self.tuning.shift_keep * (first - 1)
+        held = min(first, second) >= floor and second - 1 >= self.tuning.shift_keep * (first - 1)
+        if negative or not held:
+            return held
+        return min(self._rise_score(start, middle), self._rise_score(middle, end)) >= self.tuning.rise_z
 
     def _adapt(self, i: int) -> list[Update]:
         """Adopt a lasting change of level: alert once, then treat the new level as normal."""
@@ -365,11 +371,15 @@ class Tracker:
 
     def _rose(self, start: int, end: int) -> bool:
         """Buckets ``start`` .. ``end - 1`` hold clearly more than expected (DROP times, and significantly)."""
+        return self._ratio(start, end) >= DROP and self._rise_score(start, end) >= self.tuning.rise_z
+
+    def _rise_score(self, start: int, end: int) -> float:
+        """How far the count of buckets ``start`` .. ``end - 1`` lies above its expectation (0 when it does not)."""
         b = self.baseline
         h = b.history
         observed, expected = h.window(h.p_count, start, end), h.window(h.p_expected, start, end)
         k = max(j for j, scale in enumerate(b.scales) if scale <= end - start or j == 0)
-        return observed >= DROP * expected and b.spread[k].above(observed, expected) >= self.tuning.rise_z
+        return b.spread[k].above(observed, expected)
 
     def _resolve(self, episode: Episode, i: int) -> Update:
         episode.resolve(i, "new_level")

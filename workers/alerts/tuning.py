@@ -66,7 +66,7 @@ class Tuning:
     min_dispersion: float = 0.03  # counts always wander with the news: at least ~17 % beyond Poisson noise
     refit_hours: float = 24.0  # rhythm and dispersion are re-learnt this often (6 h in the first week)
     max_scale_hours: float = 24.0  # longest window a spike is summed over
-    min_expected: float = 0.6  # a window is scored only when it expects at least this many mentions
+    min_expected: float = 0.3  # a window is scored only when it expects at least this many mentions
     quiet_relief: float = 0.5  # a volume spike opens on a score this much lower at a brand with quiet_full
     quiet_full: float = 5.0  # mentions a day or fewer (it has far fewer windows a day that could alarm by chance),
     quiet_from: float = 400.0  # less in proportion to the log of its mentions a day up to this many (none above)

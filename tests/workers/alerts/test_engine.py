@@ -109,6 +109,25 @@ def test_a_quiet_brand_s_campaign_that_fades_each_evening_alerts_once(make_serie
     assert later <= 2, later
 
 
+def test_a_quiet_brand_s_burst_continued_the_next_afternoon_is_not_its_new_level(make_series: Maker) -> None:
+    """10 mentions a day in 5-minute buckets: an afternoon's burst, a mention every 2.5 hours through the night
+    and morning, and another burst the next afternoon. The night keeps the rise going, so the second burst
+    reopens the first incident, which is then old enough to be judged as a new level. Its night and morning
+    held twice their expected 2 mentions: a ratio past the holding one, but no score. Judged on the ratios
+    alone, 5 of these 10 brands took the burst as their level, and 5 then raised 16 silences on ordinary days."""
+    step = 300
+    hour, at = 3600 // step, (21 * DAY + 12 * 3600) // step
+    for seed in range(1, 11):
+        series = make_series(10, 35, step=step, seed=seed)
+        counts = series.counts.copy()
+        counts[at:at + 8 * hour] += 1
+        counts[at + 8 * hour:at + 28 * hour:30] += 1
+        counts[at + 28 * hour:at + 30 * hour] += 2
+        found = detect(Series.build(series.start, series.step, counts, series.negative))
+        assert [i.resolution for i in found.incidents["volume_spike"] if i.resolution == "new_level"] == [], seed
+        assert found.incidents["silence"] == [], seed
+
+
 def test_a_quiet_brand_s_threshold_is_lower_by_the_log_of_its_volume() -> None:
     medium, t = sensitivity("medium"), DEFAULT_TUNING
     assert volume_threshold(400, medium, t) == volume_threshold(20000, medium, t) == medium.z
@@ -119,6 +138,23 @@ def test_a_quiet_brand_s_threshold_is_lower_by_the_log_of_its_volume() -> None:
     assert silence_threshold(50, medium, t) == silence_threshold(100, medium, t) == medium.z  # silence: from 50
     assert silence_threshold(5, medium, t) == medium.z - t.silence_quiet_relief
     assert medium.z - t.silence_quiet_relief < silence_threshold(15, medium, t) < medium.z
+
+
+def test_a_quiet_brand_s_late_evening_burst_is_raised_on_its_first_hour(make_series: Maker) -> None:
+    """8 mentions a day in hourly buckets: at 23:00 about 0.25 are expected, so an hour holding 8 more (then 5
+    more an hour for three hours) is only judged on that hour if a window expecting 0.3 is scored. With the
+    floor at 0.6, 8 of these 10 brands were raised an hour later; none alerts without the burst."""
+    at = 21 * 24 + 23
+    first_hour = []
+    for seed in range(1, 11):
+        series = make_series(8, 28, step=3600, seed=seed)
+        assert detect(series).incidents["volume_spike"] == [], seed
+        counts = series.counts.copy()
+        counts[at] += 8
+        counts[at + 1:at + 4] += 5
+        found = detect(Series.build(series.start, series.step, counts, series.negative))
+        first_hour.append([incident.opened - at for incident in found.incidents["volume_spike"]][:1] == [0])
+    assert sum(first_hour) >= 9, first_hour
 
 
 @pytest.mark.parametrize("step", [300, 3600])
