@@ -321,9 +321,13 @@ class Tracker:
         volume = ep["volume_spike"]
         if volume.active and volume.current and i + 1 - volume.current.opened >= self.shift \
                 and self._holds_up(start, i + 1):
-            b.new_level(start)
+            # learnt from the second half, where it settled: a burst that fades over a day or two also holds up
+            # (its night reads high against a quiet night), and counted from its peak it left a level the next
+            # ordinary days fell far short of, read as silences
+            settled = (start + i + 1) // 2
+            b.new_level(settled)
             self.fresh_from = i + 1
-            b.history.relabel(start, level=True, share=not any(ep[n].active for n in NEGATIVE), unclip=True)
+            b.history.relabel(settled, level=True, share=not any(ep[n].active for n in NEGATIVE), unclip=True)
             updates.append(self._resolve(volume, i))
         elif not volume.active and not ep["silence"].active and i % max(1, self.shift // 8) == 0:
             self._quiet_change(i)

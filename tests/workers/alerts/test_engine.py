@@ -128,6 +128,26 @@ def test_a_quiet_brand_s_burst_continued_the_next_afternoon_is_not_its_new_level
         assert found.incidents["silence"] == [], seed
 
 
+@pytest.mark.parametrize("per_day", [40, 200])
+def test_a_burst_that_fades_over_a_day_leaves_no_level_its_next_days_read_as_silence(make_series: Maker,
+                                                                                     per_day: int) -> None:
+    """A burst at noon of 8 times the brand's mean rate, halving every 10 hours. Its evening and night read high
+    against a quiet night, so after 12 hours it holds up as a new level and is adopted. Learnt from the whole
+    12 hours, from the peak down, that level was far above the days after, which then raised silences: 4 of
+    40 a day's 10 brands, 11 of 200 a day's. Learnt from the second half, where it had settled, 2 and 4."""
+    step = 300
+    at, length = (21 * DAY + 12 * 3600) // step, 36 * 3600 // step
+    fade = np.exp(-np.arange(length) * math.log(2) / (10 * 3600 / step))
+    silences = 0
+    for seed in range(1, 11):
+        series = make_series(per_day, 35, step=step, seed=seed)
+        counts = series.counts.copy()
+        counts[at:at + length] += np.random.default_rng(seed).poisson(per_day * step / DAY * 8 * fade)
+        found = detect(Series.build(series.start, series.step, counts, series.negative))
+        silences += len(found.incidents["silence"])
+    assert silences <= {40: 2, 200: 5}[per_day], silences
+
+
 def test_a_quiet_brand_s_threshold_is_lower_by_the_log_of_its_volume() -> None:
     medium, t = sensitivity("medium"), DEFAULT_TUNING
     assert volume_threshold(400, medium, t) == volume_threshold(20000, medium, t) == medium.z
