@@ -170,7 +170,7 @@ class Tracker:
         b.history.push(count, negative, expected, profile)
         self.spreads.append(b.spread[0])
         self.per_day.append(level * b.buckets(24))
-        self.bars.append(self.peaks.bar(i, i if self.born is None else self.born))
+        self.bars.append(self.peaks.bar(i, self._born_by(i)))
         if self.negative:
             self._accumulate(i, count, negative)
         if count > math.floor(self.tuning.quiet_fraction * expected):
@@ -224,11 +224,14 @@ class Tracker:
         """The score a volume incident must reach at bucket ``i``, and what set it: the preset's (less a quiet
         brand's relief; None), the bar a young or bursty brand's own days set (``peaks``), or the bar a busy
         brand's last incidents set (``_echo``), whichever is highest (the preset's on a tie)."""
-        born = i if self.born is None else self.born
         bars: list[tuple[float, ThresholdWhy | None]] = [
             (signals.volume_threshold(self.per_day[i], self.sensitivity, self.tuning), None),
-            (self.bars[i], "young" if self.peaks.is_young(i, born) else "bursty"), (self._echo(i), "echo")]
+            (self.bars[i], "young" if self.peaks.is_young(i, self._born_by(i)) else "bursty"), (self._echo(i), "echo")]
         return max(bars, key=lambda bar: bar[0])
+
+    def _born_by(self, i: int) -> int:
+        """The bucket a brand's age counts from at bucket ``i``: its first mention, or ``i`` before it has one."""
+        return i if self.born is None else self.born
 
     def _echo(self, i: int) -> float:
         """A busy brand's news comes in waves: a retweet storm, then smaller ones as the story goes round. So

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -9,11 +10,13 @@ import numpy as np
 import pytest
 
 from workers.alerts.series import Series, local_clock
+from workers.alerts.tuning import Tuning
 
 START = datetime(2026, 1, 5, tzinfo=timezone.utc)  # a Monday
 DAY = 86400
 
 Maker = Callable[..., Series]
+NO_BAR = Tuning(peak_gate=math.inf, young_days=0, echo_hours=0)  # no volume bar of a brand's own: the preset's alone
 
 
 def _shape(start: datetime, step: int, length: int, tz: str) -> np.ndarray:

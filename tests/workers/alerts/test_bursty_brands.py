@@ -15,11 +15,10 @@ from workers.alerts.peaks import DailyPeaks
 from workers.alerts.series import Series
 from workers.alerts.tuning import DEFAULT_TUNING, Tuning
 
-from .conftest import DAY, Maker
+from .conftest import DAY, NO_BAR, Maker
 
 STEP = 300
 PER_DAY = DAY // STEP
-NO_BAR = Tuning(peak_gate=math.inf, young_days=0, echo_hours=0)
 YOUNG_ONLY = Tuning(peak_gate=math.inf, echo_hours=0)  # the young brand's bar, never the bursty brand's (nor echoes')
 
 

@@ -4,7 +4,6 @@ and their storms are what the bursty brands' bars are for: without the bars they
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +11,9 @@ import numpy as np
 from bench.spike_series import make_social
 from workers.alerts.engine import detect
 from workers.alerts.labelled import read_labelled
-from workers.alerts.tuning import DEFAULT_TUNING, Tuning
+from workers.alerts.tuning import DEFAULT_TUNING
 
-NO_BARS = Tuning(peak_gate=math.inf, young_days=0, echo_hours=0)
+from .conftest import NO_BAR
 
 
 def test_storm_series_are_labelled_series_whose_storms_the_bars_keep_down(tmp_path: Path) -> None:
@@ -27,7 +26,7 @@ def test_storm_series_are_labelled_series_whose_storms_the_bars_keep_down(tmp_pa
     for item in items:
         assert item.windows["volume_spike"] and item.series.step == 300
         barred += len(detect(item.series, tuning=DEFAULT_TUNING).incidents["volume_spike"])
-        unbarred += len(detect(item.series, tuning=NO_BARS).incidents["volume_spike"])
+        unbarred += len(detect(item.series, tuning=NO_BAR).incidents["volume_spike"])
     assert unbarred >= 60 and barred <= 0.7 * unbarred, (barred, unbarred)  # 6-10 weeks each
 
 
